@@ -1,0 +1,45 @@
+# Collect Desk: `make run` serves the app with the sandbox and demo data; `make test` runs every test.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed-stamp
+# The first Python 3.12+ on PATH (pyenv shims honour .python-version).
+PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+
+.PHONY: run test install browsers lint messages bench clean
+
+$(PY):
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own here).
+browsers:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+run: install
+	$(PY) manage.py run_desk
+
+test: install browsers
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+messages: install
+	$(PY) manage.py makemessages -l sv -l nb -l fi --ignore '.venv/*' --ignore 'sandbox/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf var test-artifacts .pytest_cache

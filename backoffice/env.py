@@ -1,0 +1,103 @@
+"""Reading settings from the environment: typed getters and URL parsers for databases and caches."""
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from exc
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from exc
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return list(default)
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def database_from_url(url: str, *, conn_max_age: int = 60) -> dict:
+    """A Django DATABASES entry from a URL; SQLite gets WAL and immediate transactions.
+
+    WAL and IMMEDIATE let the threaded dev and sandbox servers write side by side without
+    "database is locked" errors.
+    """
+    try:
+        config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"Unsupported database URL {url!r}: {exc}") from exc
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["CONN_MAX_AGE"] = 0
+        config.setdefault("OPTIONS", {}).update(
+            {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            }
+        )
+        name = config.get("NAME")
+        if name and name != ":memory:":
+            Path(name).parent.mkdir(parents=True, exist_ok=True)
+    return config
+
+
+def cache_from_url(url: str) -> dict:
+    """A Django CACHES entry from `locmem://[name]`, `redis://host:port/db` or `dummy://`."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "locmem":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": parts.netloc or "collect-desk",
+        }
+    if scheme in {"redis", "rediss"}:
+        options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        entry = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url.split("?", 1)[0],
+            "KEY_PREFIX": options.pop("prefix", "collect-desk"),
+        }
+        if options:
+            entry["OPTIONS"] = options
+        return entry
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(f"Unsupported cache URL {url!r}: use locmem://, redis:// or dummy://")

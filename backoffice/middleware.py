@@ -1,0 +1,74 @@
+"""Request id and per-user language."""
+
+import re
+import uuid
+
+from django.utils import translation
+
+from backoffice import request_context
+
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class RequestIdMiddleware:
+    """Gives every request an id (the caller's X-Request-ID when well-formed) and publishes it.
+
+    The id reaches the gateway's upstream calls and the audit entries through the request
+    context, and goes back to the browser in the X-Request-ID header.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.request_id = (
+            incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        )
+        token = request_context.set_current(
+            request_context.RequestContext(
+                request_id=request.request_id,
+                user=None,
+                client_ip=_client_ip(request),
+                user_agent=request.headers.get("User-Agent", "")[:300],
+            )
+        )
+        try:
+            response = self.get_response(request)
+        finally:
+            request_context.reset(token)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+class UserLanguageMiddleware:
+    """Switches to the language in the signed-in user's profile, if they chose one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        ctx = request_context.current()
+        request_context.set_current(
+            request_context.RequestContext(
+                request_id=ctx.request_id,
+                user=request.user,
+                client_ip=ctx.client_ip,
+                user_agent=ctx.user_agent,
+            )
+        )
+        language = ""
+        if request.user.is_authenticated:
+            profile = getattr(request.user, "profile", None)
+            language = getattr(profile, "language", "") if profile else ""
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        if language:
+            response.headers.setdefault("Content-Language", language)
+        return response

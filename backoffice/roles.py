@@ -1,0 +1,121 @@
+"""The three roles, what each may do, and the guards views use to enforce it.
+
+Roles are Django groups holding permissions of `backoffice.Access`; a superuser counts as admin.
+Refused writes are recorded in the audit log as `denied` by the guard itself.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+
+AGENT = "agent"
+SUPERVISOR = "supervisor"
+ADMIN = "admin"
+ROLES = (AGENT, SUPERVISOR, ADMIN)
+ROLE_LABELS = {AGENT: _("Agent"), SUPERVISOR: _("Supervisor"), ADMIN: _("Admin")}
+
+# Permission codenames of backoffice.Access.
+VIEW_DEBTORS = "view_debtors"
+EDIT_DEBTORS = "edit_debtors"
+REVEAL_PERSONAL_DATA = "reveal_personal_data"
+CALCULATE_PLANS = "calculate_plans"
+PROPOSE_PLANS = "propose_plans"
+APPROVE_PLANS = "approve_plans"
+VIEW_AUDIT = "view_audit"
+RUN_ANY_SERVICE = "run_any_service"
+
+PERMISSIONS = {
+    VIEW_DEBTORS: _("Search and view debtors"),
+    EDIT_DEBTORS: _("Edit debtors, addresses and extra fields"),
+    REVEAL_PERSONAL_DATA: _("Reveal masked personal data, with a reason"),
+    CALCULATE_PLANS: _("Calculate payment plans"),
+    PROPOSE_PLANS: _("Propose payment plans"),
+    APPROVE_PLANS: _("Approve, activate and reject payment plans"),
+    VIEW_AUDIT: _("Review the audit trail"),
+    RUN_ANY_SERVICE: _("Run any service definition with a JSON body"),
+}
+
+_AGENT_PERMS = {VIEW_DEBTORS, EDIT_DEBTORS, REVEAL_PERSONAL_DATA, CALCULATE_PLANS, PROPOSE_PLANS}
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    AGENT: _AGENT_PERMS,
+    SUPERVISOR: _AGENT_PERMS | {APPROVE_PLANS},
+    ADMIN: _AGENT_PERMS | {APPROVE_PLANS, VIEW_AUDIT, RUN_ANY_SERVICE},
+}
+
+
+def user_role(user) -> str | None:
+    """The user's highest role, or None for a user in no role group."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser:
+        return ADMIN
+    cached = getattr(user, "_collect_desk_role", False)
+    if cached is not False:
+        return cached
+    names = set(user.groups.values_list("name", flat=True))
+    role = next((r for r in reversed(ROLES) if r in names), None)
+    user._collect_desk_role = role
+    return role
+
+
+def user_can(user, codename: str) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.has_perm(
+        f"backoffice.{codename}"
+    )
+
+
+def is_agent_only(user) -> bool:
+    """Agents see masked personal data; supervisors and admins see it in full."""
+    return user_role(user) == AGENT
+
+
+def permission_required(codename: str, *, action: str = "") -> Callable:
+    """Refuse the view with 403 unless the user holds `codename`.
+
+    A refused write (anything but GET/HEAD) is recorded in the audit log as `denied`, under
+    `action` when given, else `access.<view name>`.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not user_can(request.user, codename):
+                if request.method not in ("GET", "HEAD", "OPTIONS"):
+                    from backoffice.audit.services import audit_denied
+
+                    audit_denied(
+                        request=request,
+                        action=action or f"access.{view.__name__}",
+                        reason=f"missing permission {codename}",
+                        debtor_guid=str(kwargs.get("guid") or kwargs.get("debtor_guid") or ""),
+                    )
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def sync_role_groups(using: str = "default") -> None:
+    """Create the role groups and give each exactly the permissions of ROLE_PERMISSIONS."""
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    from backoffice.models import Access
+
+    content_type = ContentType.objects.db_manager(using).get_for_model(
+        Access, for_concrete_model=False
+    )
+    by_codename = {}
+    for codename, label in PERMISSIONS.items():
+        perm, _created = Permission.objects.using(using).get_or_create(
+            content_type=content_type, codename=codename, defaults={"name": str(label)}
+        )
+        by_codename[codename] = perm
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=role)
+        group.permissions.set([by_codename[c] for c in sorted(codenames)])

@@ -1,0 +1,283 @@
+"""Collect Desk settings: everything comes from the environment, with safe defaults for local use.
+
+Every variable is documented in the README. Production mode is `DJANGO_DEBUG=false`.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.env import (
+    cache_from_url,
+    database_from_url,
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("COLLECT_DESK_VAR_DIR", str(BASE_DIR / "var")))
+
+# --- Core -------------------------------------------------------------------------------------
+DEBUG = env_bool("DJANGO_DEBUG", True)
+
+_DEV_SECRET_KEY = "local-development-key-never-used-in-production-5f1c9a0e7b"
+SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false.")
+    SECRET_KEY = _DEV_SECRET_KEY
+elif not DEBUG and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be a real secret of at least 50 characters in production."
+    )
+
+ALLOWED_HOSTS = env_list(
+    "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
+)
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is false.")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+# The emulator of the Aptic API is served by default on a developer's machine.
+APTIC_SANDBOX = env_bool("APTIC_SANDBOX", DEBUG)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tables2",
+    "axes",
+    "backoffice",
+    "backoffice.audit",
+    "debtors",
+    "plans",
+]
+if APTIC_SANDBOX:
+    INSTALLED_APPS.append("sandbox")
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "backoffice.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "backoffice.middleware.UserLanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "backoffice.urls"
+WSGI_APPLICATION = "backoffice.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "backoffice.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- Databases and cache ----------------------------------------------------------------------
+DATABASES = {
+    "default": database_from_url(
+        env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'backoffice.sqlite3'}"
+    ),
+}
+if APTIC_SANDBOX:
+    DATABASES["sandbox"] = database_from_url(
+        env_str("SANDBOX_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'sandbox.sqlite3'}"
+    )
+    DATABASE_ROUTERS = ["sandbox.router.SandboxRouter"]
+# SQLite test databases are files, not shared in-memory ones: the live server's threads then
+# each open their own connection, as they do in production.
+for _alias, _db in DATABASES.items():
+    if _db["ENGINE"] == "django.db.backends.sqlite3":
+        _db["TEST"] = {"NAME": str(VAR_DIR / f"test_{_alias}.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {"default": cache_from_url(env_str("CACHE_URL") or "locmem://collect-desk")}
+
+# --- Sign-in, sessions, throttling ------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# A back-office session ends after 30 idle minutes and when the browser closes.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo")
+
+# --- Security headers -------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # htmx takes the token from the page, not the cookie.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    if env_bool("DJANGO_BEHIND_TLS_PROXY", True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Languages and formats --------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", _("English")),
+    ("sv", _("Swedish")),
+    ("nb", _("Norwegian Bokmål")),
+    ("fi", _("Finnish")),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Europe/Stockholm")
+
+# --- Static files -----------------------------------------------------------------------------
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+DJANGO_TABLES2_TEMPLATE = "tables/table.html"
+
+# --- Aptic ------------------------------------------------------------------------------------
+# With the sandbox on, the defaults point at the emulator mounted in this very server; the run
+# command starts it on a server of its own and sets APTIC_BASE_URL/APTIC_TOKEN_URL to that.
+_SANDBOX_ROOT = "http://127.0.0.1:8000/sandbox"
+APTIC_BASE_URL = env_str("APTIC_BASE_URL", f"{_SANDBOX_ROOT}/api/v1" if APTIC_SANDBOX else "")
+APTIC_TOKEN_URL = env_str(
+    "APTIC_TOKEN_URL", f"{_SANDBOX_ROOT}/oauth/token" if APTIC_SANDBOX else ""
+)
+APTIC_CLIENT_ID = env_str("APTIC_CLIENT_ID", "sandbox-client" if APTIC_SANDBOX else "")
+APTIC_CLIENT_SECRET = env_str("APTIC_CLIENT_SECRET", "sandbox-secret" if APTIC_SANDBOX else "")
+APTIC_SCOPE = env_str("APTIC_SCOPE")
+APTIC_CONNECT_TIMEOUT = env_float("APTIC_CONNECT_TIMEOUT", 3.0)
+APTIC_READ_TIMEOUT = env_float("APTIC_READ_TIMEOUT", 10.0)
+APTIC_TOKEN_TIMEOUT = env_float("APTIC_TOKEN_TIMEOUT", 5.0)
+APTIC_RETRY_BUDGET = env_float("APTIC_RETRY_BUDGET", 8.0)
+APTIC_RETRY_ATTEMPTS = env_int("APTIC_RETRY_ATTEMPTS", 3)
+APTIC_BREAKER_FAIL_MAX = env_int("APTIC_BREAKER_FAIL_MAX", 5)
+APTIC_BREAKER_RESET_SECONDS = env_int("APTIC_BREAKER_RESET_SECONDS", 30)
+APTIC_MAX_CONNECTIONS = env_int("APTIC_MAX_CONNECTIONS", 20)
+APTIC_FANOUT_WORKERS = env_int("APTIC_FANOUT_WORKERS", 8)
+
+# --- The sandbox ------------------------------------------------------------------------------
+SANDBOX_CLIENT_ID = env_str("SANDBOX_CLIENT_ID", "sandbox-client")
+SANDBOX_CLIENT_SECRET = env_str("SANDBOX_CLIENT_SECRET", "sandbox-secret")
+SANDBOX_TOKEN_TTL = env_int("SANDBOX_TOKEN_TTL", 3600)
+
+# --- Payment plans ----------------------------------------------------------------------------
+# Fee defaults offered by the calculator, per currency.
+PLAN_FEE_DEFAULTS = {
+    "SEK": {"registration": Decimal("0.00"), "invoice": Decimal("29.00"),
+            "reminder": Decimal("60.00")},
+    "NOK": {"registration": Decimal("0.00"), "invoice": Decimal("35.00"),
+            "reminder": Decimal("70.00")},
+    "EUR": {"registration": Decimal("0.00"), "invoice": Decimal("2.50"),
+            "reminder": Decimal("5.00")},
+}
+# Off by default: when on, an agent may activate a plan directly if it stays within both limits.
+PLAN_AGENT_ACTIVATION = {
+    "enabled": env_bool("PLAN_AGENT_ACTIVATION", False),
+    "max_total": Decimal(env_str("PLAN_AGENT_ACTIVATION_MAX_TOTAL", "5000")),
+    "max_payments": env_int("PLAN_AGENT_ACTIVATION_MAX_PAYMENTS", 12),
+}
+
+# --- Custom actions (service definitions) -----------------------------------------------------
+# Which service definitions the deployment offers, their labels and who may run them.
+CUSTOM_ACTIONS = [
+    {"definition": "sendReminderSms", "label": _("Send reminder SMS"),
+     "roles": ["agent", "supervisor", "admin"]},
+    {"definition": "requestAddressLookup", "label": _("Request address lookup"),
+     "roles": ["agent", "supervisor", "admin"]},
+    {"definition": "echo", "label": _("Echo (diagnostics)"), "roles": ["admin"]},
+]
+
+# --- Logging ----------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "line"},
+    },
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
+}

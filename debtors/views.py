@@ -1,0 +1,11 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from backoffice import roles
+
+
+@require_GET
+@roles.permission_required(roles.VIEW_DEBTORS)
+def search(request: HttpRequest) -> HttpResponse:
+    return render(request, "debtors/search.html")

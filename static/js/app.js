@@ -1,0 +1,41 @@
+/* Collect Desk: small behaviours that htmx attributes cannot express. No inline scripts (CSP). */
+(function () {
+  "use strict";
+
+  // "/" focuses the page's search box, unless the user is typing somewhere already.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    var box = document.querySelector("[data-search-box]");
+    if (box) {
+      event.preventDefault();
+      box.focus();
+      box.select();
+    }
+  });
+
+  // Upstream faults on htmx requests: show the server's banner fragment, keep the form as it is.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && (xhr.status === 422 || xhr.status === 409 || xhr.status === 503 || xhr.status === 400)) {
+      // Our views answer these with a fragment meant to replace the target (form with errors,
+      // or an upstream banner); let htmx swap it instead of discarding it.
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  document.addEventListener("htmx:sendError", function () {
+    var banner = document.getElementById("banner");
+    if (banner) {
+      banner.innerHTML = "";
+      var p = document.createElement("p");
+      p.className = "banner banner--error";
+      p.textContent = document.documentElement.lang === "sv"
+        ? "Servern svarar inte. Kontrollera anslutningen och försök igen."
+        : "The server did not answer. Check your connection and try again.";
+      banner.appendChild(p);
+    }
+  });
+})();
