@@ -3,6 +3,7 @@
 Every variable is documented in the README. Production mode is `DJANGO_DEBUG=false`.
 """
 
+import os
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -117,10 +118,10 @@ if APTIC_SANDBOX:
     )
     DATABASE_ROUTERS = ["sandbox.router.SandboxRouter"]
 # SQLite test databases are files, not shared in-memory ones: the live server's threads then
-# each open their own connection, as they do in production.
+# each open their own connection, as they do in production. One set per test process.
 for _alias, _db in DATABASES.items():
     if _db["ENGINE"] == "django.db.backends.sqlite3":
-        _db["TEST"] = {"NAME": str(VAR_DIR / f"test_{_alias}.sqlite3")}
+        _db["TEST"] = {"NAME": str(VAR_DIR / "test" / f"{_alias}-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": cache_from_url(env_str("CACHE_URL") or "locmem://collect-desk")}
