@@ -121,6 +121,7 @@ if APTIC_SANDBOX:
 # each open their own connection, as they do in production. One set per test process.
 for _alias, _db in DATABASES.items():
     if _db["ENGINE"] == "django.db.backends.sqlite3":
+        (VAR_DIR / "test").mkdir(parents=True, exist_ok=True)
         _db["TEST"] = {"NAME": str(VAR_DIR / "test" / f"{_alias}-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
