@@ -3,6 +3,7 @@
 import re
 import uuid
 
+from django.conf import settings
 from django.utils import translation
 
 from backoffice import request_context
@@ -10,8 +11,24 @@ from backoffice import request_context
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+def client_ip(request) -> str:
+    """The browser's address: REMOTE_ADDR, or the one our trusted proxies saw.
+
+    With TRUSTED_PROXY_COUNT = n, the n-th address from the right of X-Forwarded-For is the
+    one the outermost trusted proxy received the request from; entries further left were
+    written by the client and are not trusted. Also used by django-axes for throttling.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if count <= 0:
+        return remote
+    forwarded = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    ]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < count:
+        return remote
+    return forwarded[-count]
 
 
 class RequestIdMiddleware:
@@ -33,7 +50,7 @@ class RequestIdMiddleware:
             request_context.RequestContext(
                 request_id=request.request_id,
                 user=None,
-                client_ip=_client_ip(request),
+                client_ip=client_ip(request),
                 user_agent=request.headers.get("User-Agent", "")[:300],
             )
         )

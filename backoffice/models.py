@@ -15,6 +15,9 @@ class Access(models.Model):
         default_permissions = ()
         permissions = list(PERMISSIONS.items())
 
+    def __str__(self) -> str:
+        return "access"
+
 
 class UserProfile(models.Model):
     user = models.OneToOneField(

@@ -39,7 +39,9 @@ def reset(token: contextvars.Token) -> None:
 
 
 @contextmanager
-def acting_as(user=None, *, request_id: str | None = None, client_ip: str = "", user_agent: str = ""):
+def acting_as(
+    user=None, *, request_id: str | None = None, client_ip: str = "", user_agent: str = ""
+):
     token = _current.set(
         RequestContext(
             request_id=request_id or uuid.uuid4().hex,

@@ -45,6 +45,25 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     ADMIN: _AGENT_PERMS | {APPROVE_PLANS, VIEW_AUDIT, RUN_ANY_SERVICE},
 }
 
+# Permissions of other apps' models ("app_label.codename"): the admin role manages users and
+# unlocks throttled sign-ins through Django admin (see backoffice/admin_site.py).
+ROLE_MODEL_PERMISSIONS: dict[str, set[str]] = {
+    ADMIN: {
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.delete_user",
+        "auth.view_group",
+        "backoffice.view_userprofile",
+        "backoffice.add_userprofile",
+        "backoffice.change_userprofile",
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "axes.view_accessfailurelog",
+        "axes.view_accesslog",
+    },
+}
+
 
 def user_role(user) -> str | None:
     """The user's highest role, or None for a user in no role group."""
@@ -118,4 +137,21 @@ def sync_role_groups(using: str = "default") -> None:
         by_codename[codename] = perm
     for role, codenames in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.using(using).get_or_create(name=role)
-        group.permissions.set([by_codename[c] for c in sorted(codenames)])
+        group.permissions.set(
+            [by_codename[c] for c in sorted(codenames)]
+            + _model_permissions(ROLE_MODEL_PERMISSIONS.get(role, set()), using=using)
+        )
+
+
+def _model_permissions(names: set[str], *, using: str) -> list:
+    """The Permission rows for "app_label.codename" names; ones not migrated yet are skipped."""
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    if not names:
+        return []
+    query = Q()
+    for name in names:
+        app_label, codename = name.split(".", 1)
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return list(Permission.objects.using(using).filter(query))

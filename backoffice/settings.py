@@ -28,7 +28,7 @@ VAR_DIR = Path(env_str("COLLECT_DESK_VAR_DIR", str(BASE_DIR / "var")))
 # --- Core -------------------------------------------------------------------------------------
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
-_DEV_SECRET_KEY = "local-development-key-never-used-in-production-5f1c9a0e7b"
+_DEV_SECRET_KEY = "local-development-key-never-used-in-production-5f1c9a0e7b"  # noqa: S105
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
@@ -45,12 +45,15 @@ ALLOWED_HOSTS = env_list(
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is false.")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
+# The client address feeds sign-in throttling and the audit trail.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
 # The emulator of the Aptic API is served by default on a developer's machine.
 APTIC_SANDBOX = env_bool("APTIC_SANDBOX", DEBUG)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "backoffice.admin_site.DeskAdminConfig",  # django.contrib.admin, open to the admin role
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -150,7 +153,9 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Renders registration/locked_out.html with the cool-off in minutes, status 429.
+AXES_LOCKOUT_CALLABLE = "backoffice.signin.locked_out"
+AXES_CLIENT_IP_CALLABLE = "backoffice.middleware.client_ip"
 AXES_VERBOSE = False
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo")
@@ -195,6 +200,9 @@ LANGUAGES = [
     ("fi", _("Finnish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# British date and time formats for English (Django's "en" is American); the Nordic languages
+# use Django's own.
+FORMAT_MODULE_PATH = ["backoffice.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Europe/Stockholm")

@@ -40,7 +40,7 @@ def _database_status() -> str:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception:  # noqa: BLE001 - any failure means the database is not usable
+    except Exception:  # any failure means the database is not usable
         return "down"
     return "ok"
 

@@ -32,9 +32,9 @@
       banner.innerHTML = "";
       var p = document.createElement("p");
       p.className = "banner banner--error";
-      p.textContent = document.documentElement.lang === "sv"
-        ? "Servern svarar inte. Kontrollera anslutningen och försök igen."
-        : "The server did not answer. Check your connection and try again.";
+      // The message comes translated from the server (base.html), as the page's language.
+      p.textContent = banner.dataset.offlineMessage ||
+        "The server did not answer. Check your connection and try again.";
       banner.appendChild(p);
     }
   });

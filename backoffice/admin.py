@@ -1,0 +1,31 @@
+"""User management in Django admin: the profile's language is edited alongside the user."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.models import UserProfile
+
+
+class UserProfileInline(admin.StackedInline):
+    model = UserProfile
+    can_delete = False
+    fields = ["language"]
+
+
+class DeskUserAdmin(UserAdmin):
+    inlines = [UserProfileInline]
+    list_display = ["username", "first_name", "last_name", "is_active", "group_names"]
+    list_filter = ["groups", "is_active", "is_staff"]
+
+    @admin.display(description=_("roles"))
+    def group_names(self, user: User) -> str:
+        return ", ".join(sorted(group.name for group in user.groups.all()))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+
+admin.site.unregister(User)
+admin.site.register(User, DeskUserAdmin)

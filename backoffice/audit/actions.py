@@ -1,0 +1,59 @@
+"""The audit actions the review page offers as filters, and their groups (`plan.*`).
+
+Actions are dotted names `<resource>.<verb>`. The list only feeds the filter's choices: an
+entry with an action not listed here is still recorded, shown and exported, and a group filter
+(`plan.*`) matches every action of that resource, listed or not.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+GROUP_SUFFIX = ".*"
+
+GROUPS = {
+    "debtor": _("Debtors"),
+    "address": _("Addresses"),
+    "extrafield": _("Extra fields"),
+    "plan": _("Payment plans"),
+    "service": _("Services"),
+    "pii": _("Personal data"),
+    "access": _("Access"),
+    "audit": _("Audit trail"),
+}
+
+ACTIONS = {
+    "debtor.create": _("Debtor created"),
+    "debtor.update": _("Debtor updated"),
+    "debtor.delete": _("Debtor deleted"),
+    "address.create": _("Address created"),
+    "address.update": _("Address updated"),
+    "address.delete": _("Address deleted"),
+    "extrafield.create": _("Extra field created"),
+    "extrafield.update": _("Extra field updated"),
+    "extrafield.delete": _("Extra field deleted"),
+    "plan.create": _("Plan created"),
+    "plan.update": _("Plan updated"),
+    "plan.delete": _("Plan deleted"),
+    "plan.activate": _("Plan activated"),
+    "service.invoke": _("Service invoked"),
+    "pii.reveal": _("Personal data revealed"),
+    "audit.export": _("Audit trail exported"),
+    "audit.archive": _("Audit trail archived"),
+}
+
+PII_REVEAL = "pii.reveal"
+EXPORT = "audit.export"
+ARCHIVE = "audit.archive"
+
+
+def action_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Grouped choices for a <select>: per resource, "all of them" then each action."""
+    grouped = []
+    for group, label in GROUPS.items():
+        options = [(f"{group}{GROUP_SUFFIX}", _("All: %(group)s") % {"group": label})]
+        options += [(name, f"{name}") for name in ACTIONS if name.startswith(group + ".")]
+        grouped.append((str(label), options))
+    return grouped
+
+
+def action_label(name: str) -> str:
+    return str(ACTIONS.get(name, name))

@@ -1,0 +1,1 @@
+"""Local overrides of Django's format files (FORMAT_MODULE_PATH)."""

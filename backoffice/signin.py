@@ -1,0 +1,41 @@
+"""Sign-in pages around django.contrib.auth: sign-out with a notice, the throttling answer."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from backoffice.middleware import client_ip
+
+
+class SignOutView(auth_views.LogoutView):
+    """Django's POST-only sign-out, leaving a notice for the sign-in page."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        was_signed_in = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if was_signed_in:
+            messages.info(request, _("You have signed out."))
+        return response
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials=None
+) -> HttpResponse:
+    """django-axes' answer once a username has failed too often from one address (429)."""
+    cooloff = settings.AXES_COOLOFF_TIME
+    minutes = max(1, int(cooloff.total_seconds() // 60)) if cooloff else 0
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    return render(
+        request,
+        "registration/locked_out.html",
+        {
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "cooloff_minutes": minutes,
+            "locked_username": username,
+            "client_ip": client_ip(request),
+        },
+        status=429,
+    )

@@ -1,0 +1,136 @@
+"""A1-A5: a debtor's addresses. Exactly one is the default; the debtor list shows it."""
+
+import re
+
+from django.http import HttpRequest, HttpResponse
+
+from sandbox import services
+from sandbox.api.common import (
+    Field,
+    ListSpec,
+    Validator,
+    api_view,
+    get_by_guid,
+    json_response,
+    list_page,
+    no_content,
+    read_json_object,
+)
+from sandbox.api.debtors import validate_address_parts
+from sandbox.models import Address, Debtor
+
+_ADDRESS_TYPE = re.compile(r"[\w\-. ]{1,50}")
+
+_FIELDS = {
+    "addressType": "address_type",
+    "fullName": "full_name",
+    "street": "street",
+    "houseNo": "house_no",
+    "houseNoExtension": "house_no_extension",
+    "city": "city",
+    "zipCode": "zip_code",
+    "stateCode": "state_code",
+    "countryCode": "country_code",
+    "addressNotValidDate": "address_not_valid_date",
+    "validFrom": "valid_from",
+    "validTo": "valid_to",
+}
+
+ADDRESS_LIST = ListSpec(
+    fields={
+        "addressGuid": Field("guid", "guid"),
+        "addressType": Field("string", "address_type"),
+        "fullName": Field("string", "full_name"),
+        "street": Field("string", "street"),
+        "houseNo": Field("string", "house_no"),
+        "houseNoExtension": Field("string", "house_no_extension"),
+        "city": Field("string", "city"),
+        "zipCode": Field("string", "zip_code"),
+        "stateCode": Field("string", "state_code"),
+        "countryCode": Field("string", "country_code"),
+        "fullAddress": Field("string", "full_address"),
+        "addressNotValidDate": Field("date", "address_not_valid_date"),
+        "defaultAddress": Field("bool", "default_address"),
+        "validFrom": Field("date", "valid_from"),
+        "validTo": Field("date", "valid_to"),
+        "validatedAt": Field("datetime", "validated_at"),
+        "validOverride": Field("bool", "valid_override"),
+        "lastUpdatedAt": Field("datetime", "last_updated_at"),
+    },
+    default_order="defaultAddress desc, addressType",
+)
+
+
+def address_body(address: Address) -> dict:
+    return {
+        "addressGuid": address.guid,
+        "addressType": address.address_type,
+        "fullName": address.full_name,
+        "street": address.street,
+        "houseNo": address.house_no,
+        "houseNoExtension": address.house_no_extension,
+        "city": address.city,
+        "zipCode": address.zip_code,
+        "stateCode": address.state_code,
+        "countryCode": address.country_code,
+        "fullAddress": address.full_address,
+        "addressNotValidDate": address.address_not_valid_date,
+        "defaultAddress": address.default_address,
+        "validFrom": address.valid_from,
+        "validTo": address.valid_to,
+        "validatedAt": address.validated_at,
+        "validOverride": address.valid_override,
+        "lastUpdatedAt": address.last_updated_at,
+    }
+
+
+def _clean_address(body: dict) -> tuple[dict, bool | None]:
+    v = Validator(body)
+    v.string("addressType", max_length=50, required=True, pattern=_ADDRESS_TYPE,
+             pattern_message="Must be LEGAL or a word of letters, digits, spaces, _ . or -.",
+             blank_is_null=True)
+    v.string("fullName", max_length=100)
+    validate_address_parts(v)
+    v.date("addressNotValidDate")
+    valid_from = v.date("validFrom")
+    valid_to = v.date("validTo")
+    default = v.boolean("defaultAddress")
+    street, city = body.get("street"), body.get("city")
+    if not (isinstance(street, str) and street.strip()) and not (
+        isinstance(city, str) and city.strip()
+    ):
+        v.error("street", "Give street or city.")
+        v.error("city", "Give street or city.")
+    if valid_from and valid_to and valid_to < valid_from:
+        v.error("validTo", "Must not be before validFrom.")
+    v.check()
+    return {column: v.cleaned[wire] for wire, column in _FIELDS.items()}, default
+
+
+def _debtor(debtor_guid: str) -> Debtor:
+    return get_by_guid(Debtor.objects, debtor_guid, what="debtor")
+
+
+@api_view(methods=["GET", "POST"])
+def addresses(request: HttpRequest, debtor_guid: str) -> HttpResponse:
+    """A1 list, A2 create."""
+    debtor = _debtor(debtor_guid)
+    if request.method == "GET":
+        return list_page(request, debtor.addresses.all(), ADDRESS_LIST, address_body)
+    fields, default = _clean_address(read_json_object(request))
+    address = services.address_create(debtor=debtor, fields=fields, default=default)
+    return json_response(address_body(address), status=201)
+
+
+@api_view(methods=["GET", "PUT", "DELETE"])
+def address(request: HttpRequest, debtor_guid: str, address_guid: str) -> HttpResponse:
+    """A3 get, A4 update (replaces), A5 delete."""
+    found = get_by_guid(_debtor(debtor_guid).addresses, address_guid, what="address")
+    if request.method == "GET":
+        return json_response(address_body(found))
+    if request.method == "PUT":
+        fields, default = _clean_address(read_json_object(request))
+        services.address_update(address=found, fields=fields, default=default)
+        return no_content()
+    services.address_delete(address=found)
+    return no_content()

@@ -1,0 +1,156 @@
+"""D6-D8: a debtor's case summary, cases list and case details.
+
+The Debtors API cannot create cases; /sandbox/control/cases does (see sandbox/control.py).
+"""
+
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.http import HttpRequest, HttpResponse
+
+from sandbox.api.common import (
+    Field,
+    ListSpec,
+    api_view,
+    get_by_guid,
+    json_response,
+    link,
+    list_page,
+)
+from sandbox.models import Case, CaseStatus, Debtor
+from sandbox.services import luhn_check_digit
+
+ZERO = Decimal("0.00")
+
+# Where debtors pay, per currency (the summary's bankAccountNo).
+BANK_ACCOUNTS = {
+    "SEK": "5050-1055",  # bankgiro
+    "NOK": "1503.12.34567",
+    "EUR": "FI21 1234 5600 0007 85",
+}
+
+CASE_LIST = ListSpec(
+    fields={
+        "caseGuid": Field("guid", "guid"),
+        "caseNumber": Field("string", "case_number"),
+        "clientName": Field("string", "client_name"),
+        "clientReferenceNumber": Field("string", "client_reference_number"),
+        "closureCode": Field("string", "closure_code"),
+        "closureDate": Field("datetime", "closure_date"),
+        "currencyCode": Field("string", "currency_code"),
+        "description": Field("string", "description"),
+        "originalFee": Field("decimal", "original_fee"),
+        "originalInterest": Field("decimal", "original_interest"),
+        "originalPrincipal": Field("decimal", "original_principal"),
+        "originalSum": Field("decimal", "original_sum"),
+        "paidFee": Field("decimal", "paid_fee"),
+        "paidInterest": Field("decimal", "paid_interest"),
+        "paidPrincipal": Field("decimal", "paid_principal"),
+        "paidSum": Field("decimal", "paid_sum"),
+        "paidToThirdParty": Field("decimal", "paid_to_third_party"),
+        "paymentReferenceNumber": Field("string", "payment_reference_number"),
+        "remainingFee": Field("decimal", "remaining_fee"),
+        "remainingInterest": Field("decimal", "remaining_interest"),
+        "remainingPrincipal": Field("decimal", "remaining_principal"),
+        "remainingSum": Field("decimal", "remaining_sum"),
+        "service": Field("string", "service"),
+        "status": Field("string", "status"),
+        "subStatus": Field("string", "sub_status"),
+        "registrationDate": Field("datetime", "registration_date"),
+    },
+    default_order="registrationDate, caseNumber",
+)
+
+
+def case_detail(request: HttpRequest, case: Case) -> dict:
+    """D8 (and each D7 row): the vendor's case-detail fields, plus `caseGuid` first."""
+    return {
+        "caseGuid": case.guid,
+        "caseNumber": case.case_number,
+        "clientName": case.client_name,
+        "clientReferenceNumber": case.client_reference_number,
+        "closureCode": case.closure_code,
+        "closureDate": case.closure_date,
+        "currencyCode": case.currency_code,
+        "description": case.description,
+        "originalFee": case.original_fee,
+        "originalInterest": case.original_interest,
+        "originalPrincipal": case.original_principal,
+        "originalSum": case.original_sum,
+        "paidFee": case.paid_fee,
+        "paidInterest": case.paid_interest,
+        "paidPrincipal": case.paid_principal,
+        "paidSum": case.paid_sum,
+        "paidToThirdParty": case.paid_to_third_party,
+        "paymentReferenceNumber": case.payment_reference_number,
+        "remainingFee": case.remaining_fee,
+        "remainingInterest": case.remaining_interest,
+        "remainingPrincipal": case.remaining_principal,
+        "remainingSum": case.remaining_sum,
+        "service": case.service,
+        "status": case.status,
+        "subStatus": case.sub_status,
+        "registrationDate": case.registration_date,
+        "links": [
+            link(request, "self", f"/debtors/{case.debtor.guid}/cases/{case.guid}"),
+            link(request, "debtor", f"/debtors/{case.debtor.guid}"),
+        ],
+    }
+
+
+def _debtor(debtor_guid: str) -> Debtor:
+    return get_by_guid(Debtor.objects, debtor_guid, what="debtor")
+
+
+def debtor_summary(request: HttpRequest, debtor: Debtor) -> dict:
+    """D6: totals over the debtor's active cases; the fee total is spelled `remaininFee`."""
+    active = Q(status=CaseStatus.ACTIVE)
+    totals = debtor.cases.aggregate(
+        principal=Sum("remaining_principal", filter=active),
+        interest=Sum("remaining_interest", filter=active),
+        fee=Sum("remaining_fee", filter=active),
+        active=Count("pk", filter=active),
+        closed=Count("pk", filter=~active),
+    )
+    principal = totals["principal"] or ZERO
+    interest = totals["interest"] or ZERO
+    fee = totals["fee"] or ZERO
+    cases = debtor.cases.select_related("debtor").order_by("registration_date", "case_number")
+    return {
+        "fullName": debtor.full_name,
+        "idNumber": debtor.id_number,
+        "debtorGuid": debtor.guid,
+        "paymentReference": debtor.reference + luhn_check_digit(debtor.reference),
+        "bankAccountNo": BANK_ACCOUNTS.get(debtor.currency_code or "", BANK_ACCOUNTS["SEK"]),
+        "remainingPrincipal": principal,
+        "remainingInterest": interest,
+        "remaininFee": fee,
+        "remainingSum": principal + interest + fee,
+        "activeCases": totals["active"],
+        "closedCases": totals["closed"],
+        "cases": [case_detail(request, case) for case in cases],
+    }
+
+
+@api_view(methods=["GET"])
+def summary(request: HttpRequest, debtor_guid: str) -> HttpResponse:
+    """D6 case summary."""
+    return json_response(debtor_summary(request, _debtor(debtor_guid)))
+
+
+@api_view(methods=["GET"])
+def cases(request: HttpRequest, debtor_guid: str) -> HttpResponse:
+    """D7 list of the debtor's cases."""
+    debtor = _debtor(debtor_guid)
+    return list_page(
+        request, debtor.cases.select_related("debtor"), CASE_LIST,
+        lambda case: case_detail(request, case),
+    )
+
+
+@api_view(methods=["GET"])
+def case(request: HttpRequest, debtor_guid: str, case_guid: str) -> HttpResponse:
+    """D8 case details."""
+    found = get_by_guid(_debtor(debtor_guid).cases.select_related("debtor"), case_guid,
+                        what="case")
+    return json_response(case_detail(request, found))

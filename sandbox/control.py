@@ -1,0 +1,109 @@
+"""The control API under /sandbox/control/: cases with known amounts, faults, short tokens.
+
+It takes the same bearer token as the API and never suffers the faults, so a test can always
+switch them off again.
+"""
+
+from decimal import Decimal
+
+from django.http import HttpRequest, HttpResponse
+
+from sandbox import services
+from sandbox.api.cases import case_detail
+from sandbox.api.common import (
+    NotFound,
+    Validator,
+    api_view,
+    json_response,
+    no_content,
+    read_json_object,
+)
+from sandbox.models import Debtor, FaultConfig
+from sandbox.tokens import token_issue
+
+FAULT_STATUSES = (500, 503, 429)
+MAX_LATENCY_MS = 120_000
+
+
+@api_view(methods=["POST"], faults=False)
+def cases(request: HttpRequest) -> HttpResponse:
+    """Adds an active (or, with `"closed": true`, a closed) case to a debtor: 201 and D8."""
+    v = Validator(read_json_object(request))
+    debtor_guid = v.guid("debtorGuid", required=True)
+    client_name = v.string("clientName", max_length=100, required=True, blank_is_null=True)
+    currency = v.currency("currencyCode")
+    amounts = {
+        name: v.decimal(wire, min_value=Decimal("0"), required=wire == "remainingPrincipal",
+                        default=Decimal("0.00"))
+        for wire, name in (("remainingPrincipal", "remaining_principal"),
+                           ("remainingInterest", "remaining_interest"),
+                           ("remainingFee", "remaining_fee"))
+    }
+    rate = v.decimal("interestRate", places=4, min_value=Decimal("0"), max_value=Decimal("100"),
+                     default=Decimal("0"))
+    closed = v.boolean("closed", default=False)
+    extra = {
+        "description": v.string("description", max_length=200),
+        "client_reference_number": v.string("clientReferenceNumber", max_length=50),
+        "service": v.string("service", max_length=50),
+        "sub_status": v.string("subStatus", max_length=50),
+    }
+    registered = v.datetime("registrationDate")
+    v.check()
+    debtor = Debtor.objects.filter(guid=debtor_guid).first()
+    if debtor is None:
+        raise NotFound(f"No debtor with GUID {str(debtor_guid)!r}.")
+    case = services.case_add(
+        debtor=debtor, client_name=client_name, currency_code=currency or debtor.currency_code
+        or "SEK", interest_rate=rate, closed=bool(closed), registration_date=registered,
+        **amounts, **extra,
+    )
+    return json_response(case_detail(request, case), status=201)
+
+
+def _clean_faults(body: dict) -> FaultConfig:
+    v = Validator(body)
+    latency = v.integer("latencyMs", min_value=0, max_value=MAX_LATENCY_MS, default=0)
+    status = v.choice("status", FAULT_STATUSES)
+    rate = v.decimal("failureRate", places=4, min_value=Decimal("0"), max_value=Decimal("1"))
+    retry_after = v.integer("retryAfter", min_value=0, max_value=3600)
+    hang = v.boolean("hang", default=False)
+    v.check()
+    if rate is None:
+        rate = Decimal("1") if status else Decimal("0")
+    return FaultConfig(
+        pk=FaultConfig.SINGLETON_PK, latency_ms=latency or 0, failure_rate=float(rate),
+        status=status, retry_after=retry_after, hang=bool(hang),
+    )
+
+
+@api_view(methods=["GET", "PUT", "DELETE"], faults=False)
+def faults(request: HttpRequest) -> HttpResponse:
+    """GET shows the faults, PUT replaces them (fields not sent are off), DELETE clears them.
+
+    PUT takes {"latencyMs", "failureRate" 0..1 (1 when only a status is given), "status"
+    500|503|429|null (500 when only a rate is given), "retryAfter" seconds, "hang"}.
+    """
+    if request.method == "PUT":
+        config = _clean_faults(read_json_object(request))
+        config.save()
+        return json_response(config.as_wire())
+    if request.method == "DELETE":
+        FaultConfig.objects.all().delete()
+        return no_content()
+    return json_response(FaultConfig.current().as_wire())
+
+
+@api_view(methods=["POST"], faults=False)
+def tokens(request: HttpRequest) -> HttpResponse:
+    """A token with a chosen lifetime (`{"expiresIn": seconds}`), to test expiry quickly."""
+    v = Validator(read_json_object(request))
+    expires_in = v.integer("expiresIn", required=True, min_value=0, max_value=86_400)
+    v.check()
+    issued = token_issue(client_id=request.sandbox_client_id, ttl=expires_in)
+    return json_response(issued.as_oauth())
+
+
+@api_view(methods=["GET", "POST", "PUT", "PATCH", "DELETE"], faults=False)
+def unknown_path(request: HttpRequest) -> HttpResponse:
+    raise NotFound(f"No control operation at {request.path[:200]!r}.")

@@ -1,0 +1,41 @@
+"""The sandbox's switchable behaviour: the faults every API call suffers (one row)."""
+
+from django.db import models
+
+
+class FaultConfig(models.Model):
+    """The faults set through PUT /sandbox/control/faults; the row with pk 1 or none at all.
+
+    Kept in the database, not in a module variable, so every thread and worker process of a
+    server sees the same faults.
+    """
+
+    SINGLETON_PK = 1
+
+    latency_ms = models.PositiveIntegerField(default=0)
+    failure_rate = models.FloatField(default=0.0)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    retry_after = models.PositiveIntegerField(null=True, blank=True)
+    hang = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"faults: {self.as_wire()}"
+
+    @classmethod
+    def current(cls) -> "FaultConfig":
+        """The faults in force (an unsaved all-clear instance when none are set)."""
+        return cls.objects.filter(pk=cls.SINGLETON_PK).first() or cls(pk=cls.SINGLETON_PK)
+
+    @property
+    def is_clear(self) -> bool:
+        return not (self.latency_ms or self.failure_rate or self.status or self.hang)
+
+    def as_wire(self) -> dict:
+        return {
+            "latencyMs": self.latency_ms,
+            "failureRate": self.failure_rate,
+            "status": self.status,
+            "retryAfter": self.retry_after,
+            "hang": self.hang,
+        }
