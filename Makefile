@@ -37,9 +37,13 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Round trip for translations: collect new strings into locale/*/django.po (translations kept,
+# obsolete ones dropped), then compile the .mo files that are committed with them.
+MESSAGE_IGNORES := --ignore '.venv/*' --ignore 'var/*' --ignore 'sandbox/*' --ignore 'tests/*' \
+	--ignore 'bench/*' --ignore 'test-artifacts/*' --ignore '*.egg-info/*'
 messages: install
-	$(PY) manage.py makemessages -l sv -l nb -l fi --ignore '.venv/*' --ignore 'sandbox/*'
-	$(PY) manage.py compilemessages --ignore '.venv/*'
+	$(PY) manage.py makemessages -l sv -l nb -l fi --no-obsolete --add-location file $(MESSAGE_IGNORES)
+	$(PY) manage.py compilemessages -l sv -l nb -l fi --ignore '.venv/*'
 
 clean:
 	rm -rf var test-artifacts .pytest_cache

@@ -211,6 +211,9 @@ TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Europe/Stockholm")
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+if DEBUG:
+    # WhiteNoise serves from the finders locally, but warns when STATIC_ROOT does not exist.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -238,6 +241,10 @@ APTIC_READ_TIMEOUT = env_float("APTIC_READ_TIMEOUT", 10.0)
 APTIC_TOKEN_TIMEOUT = env_float("APTIC_TOKEN_TIMEOUT", 5.0)
 APTIC_RETRY_BUDGET = env_float("APTIC_RETRY_BUDGET", 8.0)
 APTIC_RETRY_ATTEMPTS = env_int("APTIC_RETRY_ATTEMPTS", 3)
+# Backoff between retries (seconds): exponential from INITIAL, capped at MAX, plus up to JITTER.
+APTIC_RETRY_WAIT_INITIAL = env_float("APTIC_RETRY_WAIT_INITIAL", 0.2)
+APTIC_RETRY_WAIT_MAX = env_float("APTIC_RETRY_WAIT_MAX", 2.0)
+APTIC_RETRY_WAIT_JITTER = env_float("APTIC_RETRY_WAIT_JITTER", 0.3)
 APTIC_BREAKER_FAIL_MAX = env_int("APTIC_BREAKER_FAIL_MAX", 5)
 APTIC_BREAKER_RESET_SECONDS = env_int("APTIC_BREAKER_RESET_SECONDS", 30)
 APTIC_MAX_CONNECTIONS = env_int("APTIC_MAX_CONNECTIONS", 20)
@@ -289,5 +296,12 @@ LOGGING = {
     "loggers": {
         "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Their INFO/DEBUG lines carry full URLs (search terms) and tokens: the gateway logs
+        # one line per upstream call without personal data instead.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+        "requests_oauthlib": {"level": "WARNING"},
+        "oauthlib": {"level": "WARNING"},
+        "urllib3": {"level": "WARNING"},
     },
 }

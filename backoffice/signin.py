@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from backoffice.middleware import client_ip
@@ -17,6 +18,8 @@ class SignOutView(auth_views.LogoutView):
         was_signed_in = request.user.is_authenticated
         response = super().post(request, *args, **kwargs)
         if was_signed_in:
+            # Signed out, the browser's language applies again, as on the sign-in page next.
+            translation.activate(translation.get_language_from_request(request))
             messages.info(request, _("You have signed out."))
         return response
 

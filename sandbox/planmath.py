@@ -120,8 +120,13 @@ def due_date(calculation_date: date, k: int) -> date:
     clamped to the month's end (31 January -> 28/29 February -> 31 March)."""
     months = calculation_date.month - 1 + k
     year, month = calculation_date.year + months // 12, months % 12 + 1
-    day = min(calculation_date.day, calendar.monthrange(year, month)[1])
-    return date(year, month, day)
+    return date(year, month, min(calculation_date.day, _days_in_month(year, month)))
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if calendar.isleap(year) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 # --- Validation ------------------------------------------------------------------------------

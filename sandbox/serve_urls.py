@@ -1,8 +1,13 @@
 """The URLconf of `manage.py sandbox_serve`: the sandbox alone, under /sandbox/."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-urlpatterns = [path("sandbox/", include("sandbox.urls"))]
+from sandbox.api.misc import not_found
+
+urlpatterns = [
+    path("sandbox/", include("sandbox.urls")),
+    re_path(r"^", not_found),  # a problem+json 404 even with DEBUG on
+]
 
 handler404 = "sandbox.api.misc.not_found"
 handler500 = "sandbox.api.misc.server_error"

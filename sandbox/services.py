@@ -23,6 +23,7 @@ from sandbox.models import (
 )
 from sandbox.router import SANDBOX_DB
 
+CENT = Decimal("0.01")
 FIRST_DEBTOR_REFERENCE = 1_000_001
 FIRST_CASE_NUMBER = 50_000_001
 
@@ -235,6 +236,11 @@ def case_add(
     **extra: Any,
 ) -> Case:
     """A case with known amounts; nothing paid yet, so the original amounts equal them."""
+
+    remaining_principal, remaining_interest, remaining_fee = (
+        Decimal(amount).quantize(CENT)
+        for amount in (remaining_principal, remaining_interest, remaining_fee)
+    )
 
     def create() -> Case:
         number = next_case_number()

@@ -32,9 +32,9 @@ def pytest_collection_modifyitems(config, items):
     """Tests that reach a live server get transactional access to every database."""
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
-        if names & {"live_server", "sandbox_url", "aptic", "sandbox_api", "app_url", "page"}:
-            if not item.get_closest_marker("django_db"):
-                item.add_marker(pytest.mark.django_db(transaction=True, databases="__all__"))
+        live = {"live_server", "sandbox_url", "aptic", "sandbox_api", "app_url", "page"}
+        if names & live and not item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.django_db(transaction=True, databases="__all__"))
 
 
 # --- Users and roles -----------------------------------------------------------------------------
@@ -199,7 +199,8 @@ class SandboxApi:
         )
 
     def create_debtor(self, **fields) -> dict:
-        body = {"juridicalType": 0, "firstname": "Test", "lastname": f"Person {uuid.uuid4().hex[:8]}",
+        body = {"juridicalType": 0, "firstname": "Test",
+                "lastname": f"Person {uuid.uuid4().hex[:8]}",
                 "countryCode": "SE", "currencyCode": "SEK", "city": "Uppsala", **fields}
         answer = self.http.post("/debtors", json=body)
         assert answer.status_code == 201, answer.text

@@ -37,12 +37,12 @@ ACTIONS = {
     "service.invoke": _("Service invoked"),
     "pii.reveal": _("Personal data revealed"),
     "audit.export": _("Audit trail exported"),
-    "audit.archive": _("Audit trail archived"),
+    "audit.archive-checkpoint": _("Audit entries archived (checkpoint)"),
 }
 
 PII_REVEAL = "pii.reveal"
 EXPORT = "audit.export"
-ARCHIVE = "audit.archive"
+ARCHIVE = "audit.archive-checkpoint"  # backoffice.audit.verify.CHECKPOINT_ACTION
 
 
 def action_choices() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -53,6 +53,12 @@ def action_choices() -> list[tuple[str, list[tuple[str, str]]]]:
         options += [(name, f"{name}") for name in ACTIONS if name.startswith(group + ".")]
         grouped.append((str(label), options))
     return grouped
+
+
+def group_members(group: str) -> list[str]:
+    """The listed actions of a group given as "plan.*" (or "plan")."""
+    prefix = group.removesuffix(GROUP_SUFFIX) + "."
+    return [name for name in ACTIONS if name.startswith(prefix)]
 
 
 def action_label(name: str) -> str:

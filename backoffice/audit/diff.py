@@ -36,6 +36,7 @@ ROW_KEYS = (
 )
 
 _MISSING = object()
+PATH_SEPARATOR = " \u203a "  # " > " as a single right-pointing angle quotation mark
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class Change:
 
     @property
     def label(self) -> str:
-        return " › ".join(self.path) if self.path else "(value)"
+        return PATH_SEPARATOR.join(self.path) if self.path else "(value)"
 
     @property
     def before_text(self) -> str:
@@ -105,7 +106,7 @@ def _diff(path: tuple[str, ...], before: Any, after: Any) -> Iterable[Change]:
 
 
 def _same(a: Any, b: Any) -> bool:
-    return type(a) is type(b) and a == b or _canonical(a) == _canonical(b)
+    return (type(a) is type(b) and a == b) or _canonical(a) == _canonical(b)
 
 
 def _canonical(value: Any) -> str:

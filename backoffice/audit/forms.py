@@ -125,7 +125,10 @@ class AuditFilterForm(forms.Form):
 
 
 def _as_guid(value: str) -> str | None:
+    """A GUID as typed when it is in the usual 8-4-4-4-12 form (any case), else its canonical
+    form; None when it is no GUID (then it is a debtor reference)."""
     try:
-        return str(uuid.UUID(value)) if value else None
+        canonical = str(uuid.UUID(value)) if value else None
     except ValueError:
         return None
+    return value if canonical and value.lower() == canonical else canonical

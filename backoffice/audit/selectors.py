@@ -3,31 +3,27 @@
 Every filter is an indexed equality or range so that "newest first" with any one filter reads
 an index in order and stops after a page, even over millions of entries:
 
-- user, role, action, outcome, debtor: equality on a column that leads a composite index
-  ending in (created_at, id);
-- an action group (`plan.*`) and a request-id prefix: a range `col >= p AND col < p || U+FFFF`
-  (an index range scan; LIKE would be a full scan on SQLite, whose LIKE ignores case and cannot
-  use a plain index); PostgreSQL uses `LIKE 'p%'` on the varchar_pattern_ops index instead;
+- user (by account id), role, action, outcome, debtor: equality on the column that leads a
+  composite index (column, created_at); SQLite appends the rowid (= id) to every index, so
+  "created_at desc, id desc" comes straight off it;
+- an action group (`plan.*`): `action IN (the group's actions)`;
+- a request-id prefix: `AuditEntry.objects.request_id_prefix` (a range on SQLite, whose LIKE
+  ignores case and cannot use the index; LIKE 'p%' on PostgreSQL's varchar_pattern_ops index);
 - date range: a range on created_at, in the current time zone, end date inclusive.
 """
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 from django.contrib.auth import get_user_model
-from django.db import connections, router
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from backoffice.audit import actions
 from backoffice.audit.models import AuditEntry
 
 logger = logging.getLogger(__name__)
-
-# Above any character a request id, action or username may hold.
-_PREFIX_END = "\uffff"
-
 
 @dataclass(frozen=True)
 class AuditFilters:
@@ -67,25 +63,22 @@ def debtor_guid_for_reference(*, reference: str) -> DebtorResolution:
     The audit log stores GUIDs only; a reference is resolved against Aptic's current debtors,
     so the reference of a deleted debtor no longer resolves (search by its GUID instead).
     """
-    from backoffice import gateway
+    from backoffice.gateway import F, GatewayError, get_gateway
 
     try:
-        guid = gateway.debtor_guid_for_reference(reference)
-    except gateway.GatewayError:
+        page = get_gateway().debtor_list(filter=F.eq("debtor_reference", reference), top=2)
+    except GatewayError:
         logger.warning("audit review: debtor reference lookup failed")
         return DebtorResolution(error="unavailable")
-    return DebtorResolution(guid=guid) if guid else DebtorResolution(error="not_found")
+    if len(page.items) != 1:
+        return DebtorResolution(error="not_found")
+    return DebtorResolution(guid=str(page.items[0].debtor_guid))
 
 
-def _vendor() -> str:
-    return connections[router.db_for_read(AuditEntry)].vendor
-
-
-def _prefix_q(field: str, prefix: str) -> Q:
-    if _vendor() == "postgresql":
-        # LIKE 'p%' in the C locale rules of varchar_pattern_ops: served by that index.
-        return Q(**{f"{field}__startswith": prefix})
-    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + _PREFIX_END})
+def _guid_spellings(guid: str) -> list[str]:
+    """The GUID as given and in its canonical lowercase form (entries store it as Aptic
+    spelled it)."""
+    return sorted({guid, guid.lower()})
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -97,19 +90,26 @@ def audit_entry_list(*, filters: AuditFilters) -> QuerySet[AuditEntry]:
     the filters may carry a debtor reference)."""
     qs = AuditEntry.objects.all()
     if filters.user:
-        qs = qs.filter(actor_username=filters.user)
+        # Users with entries are never deleted (PROTECT), so the account id finds them all.
+        actor_id = (
+            get_user_model().objects.filter(username=filters.user)
+            .values_list("pk", flat=True).first()
+        )
+        if actor_id is None:
+            return qs.none()
+        qs = qs.filter(actor_id=actor_id)
     if filters.role:
         qs = qs.filter(role=filters.role)
     if filters.pii_only:
         qs = qs.filter(action=actions.PII_REVEAL)
     if filters.action.endswith(actions.GROUP_SUFFIX):
-        qs = qs.filter(_prefix_q("action", filters.action[: -len(actions.GROUP_SUFFIX)] + "."))
+        qs = qs.filter(action__in=actions.group_members(filters.action))
     elif filters.action:
         qs = qs.filter(action=filters.action)
     if filters.outcome:
         qs = qs.filter(outcome=filters.outcome)
     if filters.debtor_guid:
-        qs = qs.filter(debtor_guid=filters.debtor_guid)
+        qs = qs.filter(debtor_guid__in=_guid_spellings(filters.debtor_guid))
     elif filters.debtor_reference:
         return qs.none()  # an unresolved reference matches nothing
     if filters.date_from:
@@ -117,7 +117,7 @@ def audit_entry_list(*, filters: AuditFilters) -> QuerySet[AuditEntry]:
     if filters.date_to:
         qs = qs.filter(created_at__lt=_day_start(filters.date_to + dt.timedelta(days=1)))
     if filters.request_id and filters.request_prefix:
-        qs = qs.filter(_prefix_q("request_id", filters.request_id))
+        qs = qs.request_id_prefix(filters.request_id)
     elif filters.request_id:
         qs = qs.filter(request_id=filters.request_id)
     return qs.order_by("-created_at", "-id")
@@ -129,8 +129,6 @@ def audit_filters_resolve(filters: AuditFilters) -> tuple[AuditFilters, DebtorRe
         return filters, None
     resolution = debtor_guid_for_reference(reference=filters.debtor_reference)
     if resolution.guid:
-        from dataclasses import replace
-
         return replace(filters, debtor_guid=resolution.guid), resolution
     return filters, resolution
 
@@ -149,3 +147,8 @@ def audit_usernames() -> list[str]:
 def audit_latest_id() -> int:
     """The newest entry's id (0 for an empty log): bounds an export to a fixed snapshot."""
     return AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def audit_latest_checkpoint() -> AuditEntry | None:
+    """The newest archive checkpoint, if entries were ever archived."""
+    return AuditEntry.objects.filter(action=actions.ARCHIVE).order_by("-created_at", "-id").first()

@@ -1,11 +1,161 @@
-from django.http import HttpRequest, HttpResponse
+"""The audit review pages (admins only): the filtered list, one entry, exports, integrity."""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_tables2 import RequestConfig
+from django_tables2.paginators import LazyPaginator
 
 from backoffice import roles
+from backoffice.audit import actions, selectors
+from backoffice.audit.diff import diff_states
+from backoffice.audit.export import FORMATS, export_response
+from backoffice.audit.forms import AuditFilterForm
+from backoffice.audit.models import AuditEntry
+from backoffice.audit.services import audit_record
+from backoffice.audit.tables import OUTCOME_TAGS, PER_PAGE, AuditEntryTable
+from backoffice.audit.verify import verify_chain
+
+# Query parameters of the list that are not filters.
+_NON_FILTER_PARAMS = ("page", "sort")
+
+
+def _filter_form(request: HttpRequest) -> AuditFilterForm:
+    return AuditFilterForm(request.GET or None)
+
+
+def _resolved_filters(form: AuditFilterForm):
+    """The form's filters with a debtor reference looked up: (filters, problem or "")."""
+    filters, resolution = selectors.audit_filters_resolve(form.to_filters())
+    return filters, (resolution.error if resolution else "")
+
+
+def _shown_span(table: AuditEntryTable) -> tuple[int, int] | None:
+    """First and last position on this page (LazyPaginator knows no total to ask)."""
+    rows = len(table.page.object_list) if table.page else 0
+    if not rows:
+        return None
+    first = (table.page.number - 1) * PER_PAGE + 1
+    return first, first + rows - 1
+
+
+def _export_query(request: HttpRequest) -> str:
+    """The list's filters (not its page or sort) for the export links."""
+    return urlencode(
+        [
+            (key, value)
+            for key, values in request.GET.lists()
+            if key not in _NON_FILTER_PARAMS
+            for value in values
+            if value
+        ]
+    )
 
 
 @require_GET
 @roles.permission_required(roles.VIEW_AUDIT)
 def entries(request: HttpRequest) -> HttpResponse:
-    return render(request, "audit/entries.html")
+    """The list; an htmx request gets only the `results` partial (the table and its bar)."""
+    form = _filter_form(request)
+    is_fragment = bool(request.htmx) and not request.htmx.boosted
+    context = {"form": form, "table": None, "debtor_problem": "", "htmx": is_fragment}
+    if form.is_bound and not form.is_valid():
+        pass  # the partial lists the errors and shows no table
+    else:
+        if form.is_bound:
+            filters, context["debtor_problem"] = _resolved_filters(form)
+        else:
+            filters = selectors.AuditFilters()
+        table = AuditEntryTable(selectors.audit_entry_list(filters=filters))
+        RequestConfig(
+            request, paginate={"per_page": PER_PAGE, "paginator_class": LazyPaginator}
+        ).configure(table)
+        context["table"] = table
+        context["shown"] = _shown_span(table)
+        context["export_query"] = _export_query(request)
+    if is_fragment:
+        response = render(request, "audit/entries.html#results", context)
+    else:
+        context["usernames"] = selectors.audit_usernames()
+        response = render(request, "audit/entries.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _raw_parts(entry: AuditEntry) -> list[dict]:
+    parts = []
+    for label, value in (
+        (_("Request body"), entry.request_body),
+        (_("State before"), entry.before),
+        (_("State after"), entry.after),
+        (_("Problem answered by Aptic"), entry.problem),
+    ):
+        if value not in (None, {}, []):
+            text = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+            parts.append({"label": label, "text": text, "open": False})
+    return parts
+
+
+@require_GET
+@roles.permission_required(roles.VIEW_AUDIT)
+def entry(request: HttpRequest, entry_id: int) -> HttpResponse:
+    try:
+        record = selectors.audit_entry_get(entry_id=entry_id)
+    except AuditEntry.DoesNotExist:
+        raise Http404(_("No such audit entry.")) from None
+    context = {
+        "entry": record,
+        "changes": diff_states(record.before, record.after),
+        "raw_parts": _raw_parts(record),
+        "action_label": actions.action_label(record.action),
+        "role_label": roles.ROLE_LABELS.get(record.role, record.role),
+        "outcome_tag": OUTCOME_TAGS.get(record.outcome, "tag--info"),
+    }
+    return render(request, "audit/entry.html", context)
+
+
+@require_GET
+@roles.permission_required(roles.VIEW_AUDIT)
+def export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
+    """The current filtered view, streamed; recorded as an `audit.export` entry first."""
+    if fmt not in FORMATS:
+        raise Http404
+    form = _filter_form(request)
+    if form.is_bound and not form.is_valid():
+        return HttpResponse(
+            _("The filters are not valid; correct them on the audit page first."),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    filters, _problem = _resolved_filters(form) if form.is_bound else (
+        selectors.AuditFilters(), "")
+    through_id = selectors.audit_latest_id()
+    audit_record(
+        action=actions.EXPORT,
+        outcome=AuditEntry.Outcome.OK,
+        body={"format": fmt, "filters": filters.as_params(), "through_id": through_id},
+    )
+    queryset = selectors.audit_entry_list(filters=filters).filter(id__lte=through_id)
+    return export_response(queryset, fmt=fmt)
+
+
+@require_http_methods(["GET", "POST"])
+@roles.permission_required(roles.VIEW_AUDIT)
+def integrity(request: HttpRequest) -> HttpResponse:
+    """GET explains; POST walks the whole chain (seconds per million entries)."""
+    context = {"checked": False}
+    if request.method == "POST":
+        broken = verify_chain()
+        context.update(
+            checked=True,
+            broken=broken,
+            checkpoint=selectors.audit_latest_checkpoint(),
+            total=AuditEntry.objects.count(),
+        )
+    return render(request, "audit/integrity.html", context)

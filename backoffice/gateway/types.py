@@ -16,13 +16,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-T = TypeVar("T")
-
 
 # --- Enums (the project's reading of the vendor's numbers) -------------------------------------
 
@@ -63,7 +60,7 @@ class PlanType(models.IntegerChoices):
 
 
 @dataclass(frozen=True)
-class Page(Generic[T]):
+class Page[T]:
     """One page of a list: `items` in the order asked for, `total` rows matching overall."""
 
     items: tuple[T, ...]
@@ -117,7 +114,7 @@ MAIN_ADDRESS_FIELDS = (
 
 @dataclass(frozen=True)
 class DebtorInput:
-    """D2 create / D4 update. Update ignores the main-address fields (addresses change via A2-A5)."""
+    """D2 create / D4 update. Update ignores the main address (addresses change via A2-A5)."""
 
     juridical_type: int = JuridicalType.NATURAL_PERSON
     id_number: str | None = None

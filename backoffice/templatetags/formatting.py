@@ -5,11 +5,13 @@ money and percentages through babel in that language's Nordic locale, dates thro
 own format files. Missing values show as an en dash. The functions work from Python too.
 """
 
+import copy
 import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel import Locale
+from babel.numbers import format_currency, format_decimal, format_percent, parse_pattern
 from django import template
 from django.utils import formats, timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
@@ -74,9 +76,13 @@ def percent(value, digits: int | str | None = None) -> str:
     locale = babel_locale()
     if digits is None or digits == "":
         return format_percent(fraction, locale=locale, decimal_quantization=False)
-    places = int(digits)
-    pattern = "#,##0" + ("." + "0" * places if places > 0 else "") + "%"
-    return format_percent(fraction, format=pattern, locale=locale)
+    places = max(0, int(digits))
+    # The locale's own pattern (spacing, sign position) with exactly `places` decimals,
+    # rounded half up as people expect, not half even as babel would.
+    pattern = copy.copy(parse_pattern(Locale.parse(locale).percent_formats[None]))
+    pattern.frac_prec = (places, places)
+    rounded = fraction.quantize(Decimal(1).scaleb(-(places + 2)), rounding=ROUND_HALF_UP)
+    return pattern.apply(rounded, locale)
 
 
 def _as_date(value) -> date | None:

@@ -20,7 +20,7 @@ from sandbox.api.common import (
 from sandbox.models import Case, CaseStatus, Debtor
 from sandbox.services import luhn_check_digit
 
-ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 
 # Where debtors pay, per currency (the summary's bankAccountNo).
 BANK_ACCOUNTS = {
@@ -112,9 +112,10 @@ def debtor_summary(request: HttpRequest, debtor: Debtor) -> dict:
         active=Count("pk", filter=active),
         closed=Count("pk", filter=~active),
     )
-    principal = totals["principal"] or ZERO
-    interest = totals["interest"] or ZERO
-    fee = totals["fee"] or ZERO
+    # SQLite sums decimals as floats: bring them back to cents.
+    principal, interest, fee = (
+        Decimal(totals[name] or 0).quantize(CENT) for name in ("principal", "interest", "fee")
+    )
     cases = debtor.cases.select_related("debtor").order_by("registration_date", "case_number")
     return {
         "fullName": debtor.full_name,

@@ -15,7 +15,13 @@ from sandbox.api.common import (
     no_content,
     read_json_object,
 )
-from sandbox.models import Debtor, Gender, JuridicalType, NotificationChannel
+from sandbox.models import (
+    DEBTOR_FOLDED_FIELDS,
+    Debtor,
+    Gender,
+    JuridicalType,
+    NotificationChannel,
+)
 
 # camelCase wire name -> model field, for the fields create and update take.
 _OWN_FIELDS = {
@@ -240,7 +246,8 @@ def _clean_debtor(body: dict, *, creating: bool) -> tuple[dict, dict | None]:
 def debtors(request: HttpRequest) -> HttpResponse:
     """D1 list, D2 create."""
     if request.method == "GET":
-        return list_page(request, Debtor.objects.all(), DEBTOR_LIST, debtor_row)
+        rows = Debtor.objects.defer(*(f"{name}_folded" for name in DEBTOR_FOLDED_FIELDS))
+        return list_page(request, rows, DEBTOR_LIST, debtor_row)
     fields, address = _clean_debtor(read_json_object(request), creating=True)
     debtor = services.debtor_create(fields=fields, address=address)
     return json_response(debtor_detail(request, debtor), status=201)

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-_encode_string = json.encoder.encode_basestring_ascii  # the C-accelerated one
+_encode_string = json.encoder.encode_basestring  # C-accelerated; keeps non-ASCII letters
 
 
 class JsonError(ValueError):
@@ -88,7 +88,7 @@ def _encode(value: Any, out: list[str]) -> None:
 
 
 def dumps(value: Any) -> bytes:
-    """Compact UTF-8 JSON (ASCII-escaped) of dicts, lists, str, int, Decimal, dates, UUIDs."""
+    """Compact UTF-8 JSON of dicts, lists, str, int, Decimal, dates and UUIDs."""
     out: list[str] = []
     _encode(value, out)
-    return "".join(out).encode("ascii")
+    return "".join(out).encode("utf-8")

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Literal
 from uuid import UUID
 
+from django.db import connections
 from django.db.models import F, OrderBy, Q, QuerySet
 from odata_query import ast
 from odata_query.exceptions import (
@@ -130,9 +131,23 @@ def _unsupported_function(name: str) -> str:
             "endswith.")
 
 
+def _prefix_range(column: str, prefix: str) -> Q:
+    """`prefix <= column < successor`: lets SQLite serve startswith from the column's index.
+
+    SQLite's LIKE is case-insensitive, so it cannot use an ordinary (binary) index; the range
+    can, and the LIKE beside it keeps the result exact. Only for binary collation, where the
+    code-point successor of the prefix bounds every string that starts with it.
+    """
+    if not prefix or ord(prefix[-1]) >= 0x10FFFF:
+        return Q()
+    successor = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return Q(**{f"{column}__gte": prefix, f"{column}__lt": successor})
+
+
 class _FilterCompiler:
-    def __init__(self, spec: ListSpec):
+    def __init__(self, spec: ListSpec, vendor: str = ""):
         self.spec = spec
+        self.vendor = vendor
         self.aliases: dict = {}
 
     def condition(self, node: ast._Node, depth: int = 0) -> Q:
@@ -258,7 +273,11 @@ class _FilterCompiler:
         self.check_string(literal.val)
         target = _string_target(spec_field)
         self.aliases.update(target.aliases)
-        return Q(**{f"{target.name}__{name.lower()}": literal.val.casefold()})
+        value = literal.val.casefold()
+        condition = Q(**{f"{target.name}__{name.lower()}": value})
+        if name.lower() == "startswith" and self.vendor == "sqlite" and spec_field.folded:
+            condition &= _prefix_range(target.name, value)
+        return condition
 
     @staticmethod
     def check_string(text: str) -> None:
@@ -331,14 +350,17 @@ class CompiledFilter:
     aliases: dict
 
 
-def compile_filter(spec: ListSpec, text: str | None) -> CompiledFilter:
-    """`$filter` as a Q (and the aliases it reads); an empty text filters nothing."""
+def compile_filter(spec: ListSpec, text: str | None, *, vendor: str = "") -> CompiledFilter:
+    """`$filter` as a Q (and the aliases it reads); an empty text filters nothing.
+
+    `vendor` (the database's, e.g. "sqlite") enables index-friendly forms where they are safe.
+    """
     if text is None or not text.strip():
         return CompiledFilter(Q(), {})
     if len(text) > MAX_FILTER_LENGTH:
         raise ODataError("$filter", f"$filter is longer than {MAX_FILTER_LENGTH} characters.")
     tree = _parse(text.strip())
-    compiler = _FilterCompiler(spec)
+    compiler = _FilterCompiler(spec, vendor)
     try:
         q = compiler.condition(tree)
     except RecursionError as exc:
@@ -397,7 +419,8 @@ def apply_query(
     queryset: QuerySet, spec: ListSpec, *, filter_text: str | None, orderby_text: str | None
 ) -> QuerySet:
     """The queryset filtered by `$filter` and ordered by `$orderby`; raises ODataError."""
-    compiled_filter = compile_filter(spec, filter_text)
+    vendor = connections[queryset.db].vendor
+    compiled_filter = compile_filter(spec, filter_text, vendor=vendor)
     order = compile_orderby(spec, orderby_text)
     aliases = {**compiled_filter.aliases, **order.aliases}
     if aliases:

@@ -1,0 +1,56 @@
+"""Plain JSON values and one canonical text for them: what the audit log stores and hashes.
+
+`jsonable` turns typed values into JSON-safe ones the same way every time: `Decimal` (and any
+float) becomes a string of its digits ("10661.86", so money never passes through float and
+a JSON store cannot rewrite it), integers stay numbers, dates and
+date-times ISO 8601 strings (date-times in UTC), enums their value, dataclasses dicts.
+`canonical_json` is sorted, compact UTF-8 JSON of that: equal values, equal text.
+"""
+
+import dataclasses
+import enum
+import json
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.utils.functional import Promise
+
+
+def jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, enum.Enum):
+        return jsonable(value.value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, float):
+        return repr(value)  # as a string, like Decimal: JSON stores can rewrite float digits
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, UUID | Promise):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, set | frozenset):
+        return sorted(jsonable(v) for v in value)
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    raise TypeError(f"{type(value).__name__} has no JSON form for the audit log")
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(
+        jsonable(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+        allow_nan=False,
+    )

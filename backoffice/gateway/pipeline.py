@@ -1,0 +1,120 @@
+"""One operation end to end: breaker, retries, token, HTTP exchange, answer or error.
+
+    retries( breaker( token -> send -> on 401: new token -> send once more ) ) -> Answer
+
+Any answer from Aptic (even a 4xx) counts as "up" for the breaker; only `Unavailable`
+counts as a failure. A second 401 in a row is `Unauthorized`, never a loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from backoffice import request_context
+from backoffice.gateway import wire
+from backoffice.gateway.auth import TokenProvider
+from backoffice.gateway.breaker import Breaker
+from backoffice.gateway.errors import (
+    CircuitOpen,
+    GatewayError,
+    MalformedResponse,
+    Unavailable,
+    error_for_status,
+)
+from backoffice.gateway.retry import RetryPolicy, run_with_retries
+from backoffice.gateway.routes import Route
+from backoffice.gateway.transport import Transport
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    data: Any
+    request_id: str
+
+
+class Pipeline:
+    def __init__(self, *, transport: Transport, tokens: TokenProvider, breaker: Breaker,
+                 policy: RetryPolicy):
+        self.transport = transport
+        self.tokens = tokens
+        self.breaker = breaker
+        self.policy = policy
+
+    def call(
+        self,
+        route: Route,
+        *,
+        path_params: dict[str, str] | None = None,
+        params: dict[str, str] | None = None,
+        body: Any = None,
+        retry: bool = True,
+        timeout: httpx.Timeout | None = None,
+    ) -> Answer:
+        path = route.path(**(path_params or {}))
+        raw = wire.dumps(body) if body is not None else None
+        # Outside a request every current() is a fresh id: pin one for all attempts.
+        pinned = request_context.set_current(request_context.current())
+        try:
+            return run_with_retries(
+                lambda attempt: self._guarded(route, path, params, raw, attempt, timeout),
+                idempotent=route.idempotent and retry,
+                policy=self.policy,
+            )
+        finally:
+            request_context.reset(pinned)
+
+    def _guarded(self, route: Route, path: str, params: dict[str, str] | None,
+                 raw: bytes | None, attempt: int, timeout: httpx.Timeout | None) -> Answer:
+        ticket = self.breaker.before_call(route.op)
+        try:
+            answer = self._authorised(route, path, params, raw, attempt, timeout)
+        except Unavailable as exc:
+            if not isinstance(exc, CircuitOpen):
+                self.breaker.failure(ticket)
+            raise
+        except GatewayError:
+            self.breaker.success(ticket)
+            raise
+        self.breaker.success(ticket)
+        return answer
+
+    def _authorised(self, route: Route, path: str, params: dict[str, str] | None,
+                    raw: bytes | None, attempt: int, timeout: httpx.Timeout | None) -> Answer:
+        token = self.tokens.token()
+        response = self.transport.send(route, path, token=token, params=params, body=raw,
+                                       attempt=attempt, timeout=timeout)
+        if response.status_code == 401:
+            # Expired or revoked: fetch a new token once and try once more.
+            self.tokens.invalidate(token)
+            token = self.tokens.token()
+            response = self.transport.send(route, path, token=token, params=params, body=raw,
+                                           attempt=attempt, timeout=timeout)
+        return interpret(route, response)
+
+
+def interpret(route: Route, response: httpx.Response) -> Answer:
+    request_id = response.request.headers.get("X-Request-ID", "")
+    status = response.status_code
+    if status in route.success:
+        data = None
+        if status != 204 and response.content.strip():
+            try:
+                data = wire.loads(response.content)
+            except wire.WireError as exc:
+                raise MalformedResponse(f"{route.op}: the answer is not JSON.", status=status,
+                                        request_id=request_id, operation=route.op) from exc
+        return Answer(status, data, request_id)
+    problem: Any = {}
+    if response.content.strip():
+        try:
+            problem = wire.loads(response.content)
+        except wire.WireError:
+            problem = {}
+    if not isinstance(problem, dict):
+        problem = {}
+    raise error_for_status(status, problem, retry_after=response.headers.get("Retry-After"),
+                           request_id=request_id, operation=route.op)

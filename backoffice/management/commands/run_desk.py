@@ -1,0 +1,265 @@
+"""`make run`: migrate, load the demo data, start the sandbox and the app; Ctrl-C stops all.
+
+Every step runs as a `manage.py` subprocess: the sandbox is its own program here (the app
+code never imports it), and each server gets a process group of its own so that stopping
+it stops everything it spawned.
+"""
+
+import contextlib
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from backoffice.management.commands.seed_demo_users import DEMO_USERS
+
+HOST = "127.0.0.1"
+
+
+@dataclass(frozen=True)
+class Server:
+    name: str
+    argv: list[str]
+    probe_port: int
+    probe_path: str
+    env: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DeskPlan:
+    """What `run_desk` does, in order: setup commands, then the servers, sandbox first."""
+
+    setup: list[list[str]]
+    servers: list[Server]
+    app_url: str
+
+
+def desk_plan(
+    *,
+    port: int,
+    sandbox_port: int,
+    debtors: int,
+    seed: int = 42,
+    python: str = sys.executable,
+    manage: Path | None = None,
+) -> DeskPlan:
+    manage_py = [python, str(manage or Path(settings.BASE_DIR) / "manage.py")]
+    sandbox_root = f"http://{HOST}:{sandbox_port}/sandbox"
+    return DeskPlan(
+        setup=[
+            [*manage_py, "migrate", "--noinput"],
+            [*manage_py, "migrate", "--database", "sandbox", "--noinput"],
+            [*manage_py, "sandbox_seed", "--debtors", str(debtors), "--seed", str(seed)],
+            [*manage_py, "seed_demo_users"],
+        ],
+        servers=[
+            Server(
+                name="sandbox",
+                argv=[*manage_py, "sandbox_serve", "--port", str(sandbox_port)],
+                probe_port=sandbox_port,
+                probe_path="/sandbox/api/v1/ping",
+            ),
+            Server(
+                name="app",
+                argv=[*manage_py, "runserver", f"{HOST}:{port}", "--noreload"],
+                probe_port=port,
+                probe_path="/healthz",
+                env={
+                    "APTIC_BASE_URL": f"{sandbox_root}/api/v1",
+                    "APTIC_TOKEN_URL": f"{sandbox_root}/oauth/token",
+                },
+            ),
+        ],
+        app_url=f"http://{HOST}:{port}",
+    )
+
+
+# --- Processes -----------------------------------------------------------------------------------
+
+
+class _Stop(Exception):
+    """Raised in the main thread when SIGTERM or SIGHUP arrives."""
+
+
+def _raise_stop(signum, frame) -> None:
+    raise _Stop(signal.Signals(signum).name)
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: the child gets SIGTERM if run_desk itself is killed outright."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def start_server(argv: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
+    """Starts `argv` as the leader of a new process group (session)."""
+    return subprocess.Popen(  # noqa: S603 - our own manage.py with fixed arguments
+        argv,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+        start_new_session=True,
+        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+    )
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def stop_process_group(proc: subprocess.Popen, *, timeout: float = 10.0) -> None:
+    """SIGTERM to the whole group, SIGKILL to what is left after `timeout`; reaps the leader."""
+    pgid = proc.pid
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None and not _group_alive(pgid):
+            return
+        time.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signal.SIGKILL)
+    proc.wait()
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((HOST, port)) == 0
+
+
+def wait_until_answers(server: Server, proc: subprocess.Popen, *, timeout: float = 90.0) -> None:
+    """Polls the server's probe path until any HTTP answer comes back."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise CommandError(f"The {server.name} server exited with status {proc.returncode}.")
+        connection = http.client.HTTPConnection(HOST, server.probe_port, timeout=2)
+        try:
+            connection.request("GET", server.probe_path)
+            connection.getresponse().read()
+            return
+        except (OSError, http.client.HTTPException):
+            time.sleep(0.3)
+        finally:
+            connection.close()
+    raise CommandError(f"The {server.name} server did not answer within {timeout:.0f} s.")
+
+
+# --- The command ---------------------------------------------------------------------------------
+
+
+class Command(BaseCommand):
+    help = (
+        "Runs Collect Desk locally: migrates both databases, loads the sandbox's demo data and "
+        "the demo users, starts the sandbox and the app. Ctrl-C stops everything."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=8000, help="the app's port (8000)")
+        parser.add_argument(
+            "--sandbox-port", type=int, default=8001, help="the sandbox's port (8001)"
+        )
+        parser.add_argument(
+            "--debtors", type=int, default=300, help="demo debtors in the sandbox (300)"
+        )
+        parser.add_argument("--seed", type=int, default=42, help="demo data seed (42)")
+        parser.add_argument(
+            "--plan", action="store_true", help="print what would run, and run nothing"
+        )
+
+    def handle(self, *args, **options) -> None:
+        if options["port"] == options["sandbox_port"]:
+            raise CommandError("--port and --sandbox-port must differ.")
+        plan = desk_plan(
+            port=options["port"],
+            sandbox_port=options["sandbox_port"],
+            debtors=options["debtors"],
+            seed=options["seed"],
+        )
+        if options["plan"]:
+            self._print_plan(plan)
+            return
+        if not settings.DEBUG:
+            raise CommandError(
+                "run_desk is for local use and is refused in production mode "
+                "(DJANGO_DEBUG=false); serve the app with gunicorn instead."
+            )
+        if "sandbox" not in settings.DATABASES:
+            raise CommandError("run_desk needs the sandbox: unset APTIC_SANDBOX or set it to true.")
+        for server in plan.servers:
+            if port_in_use(server.probe_port):
+                raise CommandError(
+                    f"Port {server.probe_port} for the {server.name} is already in use "
+                    "(is Collect Desk running already?). Choose another with --port or "
+                    "--sandbox-port."
+                )
+        self._run(plan)
+
+    def _print_plan(self, plan: DeskPlan) -> None:
+        for argv in plan.setup:
+            self.stdout.write("run:   " + " ".join(argv))
+        for server in plan.servers:
+            env = " ".join(f"{k}={v}" for k, v in server.env.items())
+            self.stdout.write(f"serve: {env + ' ' if env else ''}{' '.join(server.argv)}")
+        self.stdout.write(f"app:   {plan.app_url}/")
+
+    def _run(self, plan: DeskPlan) -> None:
+        previous = {
+            signum: signal.signal(signum, _raise_stop) for signum in (signal.SIGTERM, signal.SIGHUP)
+        }
+        running: list[tuple[Server, subprocess.Popen]] = []
+        try:
+            for argv in plan.setup:
+                self.stdout.write(self.style.MIGRATE_HEADING(" ".join(argv[2:])))
+                result = subprocess.run(argv, check=False)  # noqa: S603 - our own manage.py
+                if result.returncode != 0:
+                    raise CommandError(f"{' '.join(argv[2:])} failed ({result.returncode}).")
+            for server in plan.servers:
+                self.stdout.write(self.style.MIGRATE_HEADING(f"starting the {server.name}"))
+                proc = start_server(server.argv, server.env)
+                running.append((server, proc))
+                wait_until_answers(server, proc)
+            self._print_welcome(plan)
+            while True:
+                for server, proc in running:
+                    if proc.poll() is not None:
+                        raise CommandError(
+                            f"The {server.name} server stopped (status {proc.returncode}); "
+                            "stopping everything."
+                        )
+                time.sleep(0.5)
+        except (KeyboardInterrupt, _Stop):
+            self.stdout.write("\nStopping Collect Desk…")
+        finally:
+            for _server, proc in reversed(running):
+                stop_process_group(proc)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+        self.stdout.write("Stopped.")
+
+    def _print_welcome(self, plan: DeskPlan) -> None:
+        logins = ", ".join(DEMO_USERS)
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Collect Desk is running at {plan.app_url}/"))
+        self.stdout.write(f"Sign in as {logins} with the password {settings.DEMO_PASSWORD!r}.")
+        sandbox = plan.servers[0]
+        self.stdout.write(f"The sandbox API answers at http://{HOST}:{sandbox.probe_port}/sandbox/")
+        self.stdout.write("Press Ctrl-C to stop.")
