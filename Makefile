@@ -26,8 +26,10 @@ install: $(STAMP)
 browsers:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# Options for run_desk, e.g. make run RUN_ARGS="--port 8080 --sandbox-port 8081 --debtors 50"
+RUN_ARGS ?=
 run: install
-	$(PY) manage.py run_desk
+	$(PY) manage.py run_desk $(RUN_ARGS)
 
 test: install browsers
 	$(BIN)/ruff check .

@@ -29,6 +29,9 @@ class ProfileForm(forms.ModelForm):
         model = UserProfile
         fields = ["language"]
         labels = {"language": _("Language")}
+        help_texts = {
+            "language": _("Dates, numbers and amounts follow the language you choose.")
+        }
         widgets = {"language": LanguageSelect}
 
     def __init__(self, *args, **kwargs):

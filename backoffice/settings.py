@@ -271,6 +271,13 @@ PLAN_AGENT_ACTIVATION = {
     "max_total": Decimal(env_str("PLAN_AGENT_ACTIVATION_MAX_TOTAL", "5000")),
     "max_payments": env_int("PLAN_AGENT_ACTIVATION_MAX_PAYMENTS", 12),
 }
+# The agency named as a party on printed payment plan agreements.
+PLAN_AGREEMENT_AGENCY = {
+    "name": env_str("AGENCY_NAME", "Collect Desk Agency AB"),
+    "address": env_str("AGENCY_ADDRESS", ""),
+    "org_number": env_str("AGENCY_ORG_NUMBER", ""),
+    "phone": env_str("AGENCY_PHONE", ""),
+}
 
 # --- Custom actions (service definitions) -----------------------------------------------------
 # Which service definitions the deployment offers, their labels and who may run them.

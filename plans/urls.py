@@ -1,9 +1,28 @@
+"""Plan pages. Mounted at the site root (see backoffice/urls.py), so the debtor-scoped ones
+spell out their `debtors/<guid>/plans/` prefix."""
+
 from django.urls import path
 
 from plans import views
 
 app_name = "plans"
 
+_D = "debtors/<uuid:guid>/plans/"
+_P = _D + "<uuid:plan_guid>/"
+
 urlpatterns = [
     path("approvals/", views.approvals, name="approvals"),
+    path("approvals/<int:pk>/", views.proposal_detail, name="proposal"),
+    path("approvals/<int:pk>/approve", views.approve, name="approve"),
+    path("approvals/<int:pk>/reject", views.reject, name="reject"),
+    path("proposals/mine/", views.my_proposals, name="my-proposals"),
+    path(_D, views.debtor_plans, name="debtor-plans"),
+    path(_D + "new", views.calculator, name="calculator"),
+    path(_D + "new/calculate", views.calculate, name="calculate"),
+    path(_D + "new/pin", views.pin, name="pin"),
+    path(_D + "new/unpin", views.unpin, name="unpin"),
+    path(_D + "new/propose", views.propose, name="propose"),
+    path(_P + "payments", views.edit_payments, name="edit-payments"),
+    path(_P + "withdraw", views.withdraw, name="withdraw"),
+    path(_P + "agreement", views.agreement, name="agreement"),
 ]

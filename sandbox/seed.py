@@ -402,4 +402,8 @@ def seed_portfolio(
                     plan_seeder(batch, seed=seed)
         if progress:
             progress(result)
+    if result.created:
+        # Fresh statistics, so the planner picks the right index for filtered lists.
+        with connections[SANDBOX_DB].cursor() as cursor:
+            cursor.execute("ANALYZE")
     return result

@@ -61,9 +61,9 @@ class AuditEntryTable(Table):
     def render_action(self, value) -> str:
         return format_html("<code>{}</code>", value)
 
-    def render_outcome(self, value) -> str:
+    def render_outcome(self, value, record) -> str:
         return format_html(
-            '<span class="tag {}">{}</span>', OUTCOME_TAGS.get(value, "tag--info"), value
+            '<span class="tag {}">{}</span>', OUTCOME_TAGS.get(record.outcome, "tag--info"), value
         )
 
     def render_debtor_guid(self, value) -> str:

@@ -9,6 +9,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import push_url
 from django_tables2 import RequestConfig
 from django_tables2.paginators import LazyPaginator
 
@@ -45,17 +46,24 @@ def _shown_span(table: AuditEntryTable) -> tuple[int, int] | None:
     return first, first + rows - 1
 
 
+def _set_params(request: HttpRequest, *, leave_out: tuple[str, ...] = ()) -> list:
+    """The query parameters that say something: empty ones and a request-id match without a
+    request id left out."""
+    drop = set(leave_out)
+    if not request.GET.get("request_id"):
+        drop.add("request_match")
+    return [
+        (key, value)
+        for key, values in request.GET.lists()
+        if key not in drop
+        for value in values
+        if value
+    ]
+
+
 def _export_query(request: HttpRequest) -> str:
     """The list's filters (not its page or sort) for the export links."""
-    return urlencode(
-        [
-            (key, value)
-            for key, values in request.GET.lists()
-            if key not in _NON_FILTER_PARAMS
-            for value in values
-            if value
-        ]
-    )
+    return urlencode(_set_params(request, leave_out=_NON_FILTER_PARAMS))
 
 
 @require_GET
@@ -81,6 +89,9 @@ def entries(request: HttpRequest) -> HttpResponse:
         context["export_query"] = _export_query(request)
     if is_fragment:
         response = render(request, "audit/entries.html#results", context)
+        # The address bar gets the filters that are set, not every empty field of the form.
+        query = urlencode(_set_params(request))
+        push_url(response, f"{request.path}?{query}" if query else request.path)
     else:
         context["usernames"] = selectors.audit_usernames()
         response = render(request, "audit/entries.html", context)

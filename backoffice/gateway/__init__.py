@@ -166,6 +166,7 @@ def reset_for_tests() -> None:
 
 __all__ = [
     "FILTER_FIELDS",
+    "STATUS_CACHE_KEY",
     "Address",
     "AddressInput",
     "AptiClient",

@@ -42,6 +42,7 @@ from sandbox.api.errors import (
 )
 from sandbox.api.jsonio import JsonError, dumps, format_date, format_datetime, loads
 from sandbox.api.odata import Field, ListSpec, ODataError, apply_query
+from sandbox.api.pages import page_rows
 from sandbox.api.validation import Validator, parse_guid
 from sandbox.faults import apply_faults
 from sandbox.tokens import InvalidToken, bearer_token, token_check
@@ -104,7 +105,8 @@ def api_view(
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Wraps a sandbox API view (see the module docstring).
 
-    methods: the HTTP methods the URL answers; others get 405 with an Allow header.
+    methods: the HTTP methods the URL answers; others get 405 with an Allow header, so a
+        view may branch on request.method knowing it is one of them.
     auth: require a valid bearer token (401 otherwise).
     faults: suffer the configured faults (False for /sandbox/control/ and the token endpoint).
     """
@@ -259,10 +261,8 @@ def list_page(
 ) -> HttpResponse:
     """A whole list answer: `$filter`, `$orderby`, `$skip`, `$top` applied; `row` per item."""
     queryset, page = query_list(request, queryset, spec)
-    total = queryset.count()
-    return json_response(page_body(
-        (row(item) for item in fetch_page(queryset, page, total)), skip=page.skip, total=total
-    ))
+    total, items = page_rows(queryset, skip=page.skip, top=page.top)  # see sandbox/api/pages.py
+    return json_response(page_body((row(item) for item in items), skip=page.skip, total=total))
 
 
 def fetch_page(queryset: QuerySet, page: Paging, total: int) -> list:

@@ -11,6 +11,7 @@ def fast_retries(settings):
     settings.APTIC_RETRY_WAIT_JITTER = 0.01
     settings.APTIC_RETRY_BUDGET = 5.0
     settings.APTIC_RETRY_ATTEMPTS = 3
+    settings.APTIC_BREAKER_FAIL_MAX = 50  # tests about the breaker lower it themselves
 
 
 @pytest.fixture

@@ -1,0 +1,192 @@
+"""Reads for the debtor pages: the search page's rows and the debtor 360.
+
+The 360 asks Aptic for the debtor, the case summary, the cases, addresses, payment plans and
+extra fields side by side (`gather`), so the page costs about its slowest call; each part
+carries its own error, so a failing part shows its message while the rest of the page works.
+
+`Panel` is what every list panel of the 360 receives (other apps' panels too): the items and
+the error that stopped them, if any.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from backoffice.audit.models import AuditEntry
+from backoffice.audit.services import audit_pii_reveal
+from backoffice.gateway import (
+    Address,
+    Case,
+    CaseSummary,
+    Debtor,
+    DebtorRow,
+    ExtraField,
+    Filter,
+    GatewayError,
+    Page,
+    Part,
+    PaymentPlan,
+    gather,
+    get_gateway,
+)
+
+# Per-debtor lists are shown whole up to this many rows (the API's largest page).
+PANEL_SIZE = 100
+RECENT_CHANGES = 10
+CASE_ORDER = ("status", "-registration_date", "case_number")  # active first, newest first
+ADDRESS_ORDER = ("-default_address", "address_type")  # the default address first
+PLAN_ORDER = ("-registration_date",)
+EXTRA_FIELD_ORDER = ("name",)
+
+
+@dataclass(frozen=True)
+class Panel[T]:
+    """One panel's rows, or the error that stopped them (then `items` is empty)."""
+
+    items: Sequence[T] = ()
+    error: GatewayError | None = None
+    total: int | None = None
+
+    @property
+    def truncated(self) -> bool:
+        """More rows exist upstream than the panel shows."""
+        return self.total is not None and self.total > len(self.items)
+
+
+def panel_from(part: Part) -> Panel:
+    """A `Panel` from one fan-out part holding a `Page` (programming errors propagate)."""
+    if part.error is not None:
+        if not isinstance(part.error, GatewayError):
+            raise part.error
+        return Panel(error=part.error)
+    page: Page = part.result
+    return Panel(items=list(page.items), total=page.total)
+
+
+def _panel(read) -> Panel:
+    try:
+        page = read()
+    except GatewayError as exc:
+        return Panel(error=exc)
+    return Panel(items=list(page.items), total=page.total)
+
+
+def address_panel(*, debtor_guid: str) -> Panel[Address]:
+    """The debtor's addresses, the default first (for re-rendering the addresses panel)."""
+    gw = get_gateway()
+    return _panel(lambda: gw.address_list(debtor_guid, orderby=ADDRESS_ORDER, top=PANEL_SIZE))
+
+
+def extra_field_panel(*, debtor_guid: str) -> Panel[ExtraField]:
+    gw = get_gateway()
+    return _panel(
+        lambda: gw.extra_field_list(debtor_guid, orderby=EXTRA_FIELD_ORDER, top=PANEL_SIZE)
+    )
+
+
+def plan_panel(*, debtor_guid: str) -> Panel[PaymentPlan]:
+    gw = get_gateway()
+    return _panel(lambda: gw.plan_list(debtor_guid, orderby=PLAN_ORDER, top=PANEL_SIZE))
+
+
+def debtor_search(
+    *, filter: Filter | None, orderby: Sequence[str] = (), skip: int = 0, top: int = 25
+) -> Page[DebtorRow]:
+    """One page of debtor list rows (one upstream call)."""
+    return get_gateway().debtor_list(filter=filter, orderby=list(orderby) or None, skip=skip,
+                                     top=top)
+
+
+@dataclass(frozen=True)
+class Debtor360:
+    """Everything the debtor page shows that comes from Aptic, part by part."""
+
+    debtor_guid: str
+    debtor: Debtor | None
+    debtor_error: GatewayError | None
+    summary: CaseSummary | None
+    summary_error: GatewayError | None
+    cases: Panel[Case]
+    addresses: Panel[Address]
+    plans: Panel[PaymentPlan]
+    extra_fields: Panel[ExtraField]
+
+    @property
+    def currency(self) -> str:
+        """The debtor's currency, else that of its cases (for showing money)."""
+        if self.debtor is not None and self.debtor.currency_code:
+            return self.debtor.currency_code
+        return next((c.currency_code for c in self.cases.items if c.currency_code), "")
+
+    @property
+    def display_name(self) -> str:
+        if self.debtor is not None and self.debtor.display_name:
+            return self.debtor.display_name
+        if self.summary is not None and self.summary.full_name:
+            return self.summary.full_name
+        return ""
+
+
+def _value_or_error(part: Part) -> tuple[Any, GatewayError | None]:
+    if part.error is None:
+        return part.result, None
+    if not isinstance(part.error, GatewayError):
+        raise part.error
+    return None, part.error
+
+
+def debtor_360(*, debtor_guid: str) -> Debtor360:
+    """The debtor and its parts, read concurrently; each part's failure is kept with it."""
+    gw = get_gateway()
+    g = debtor_guid
+    parts = gather(
+        {
+            "debtor": lambda: gw.debtor_get(g),
+            "summary": lambda: gw.debtor_summary(g),
+            "cases": lambda: gw.case_list(g, orderby=CASE_ORDER, top=PANEL_SIZE),
+            "addresses": lambda: gw.address_list(g, orderby=ADDRESS_ORDER, top=PANEL_SIZE),
+            "plans": lambda: gw.plan_list(g, orderby=PLAN_ORDER, top=PANEL_SIZE),
+            "extra_fields": lambda: gw.extra_field_list(g, orderby=EXTRA_FIELD_ORDER,
+                                                        top=PANEL_SIZE),
+        }
+    )
+    debtor, debtor_error = _value_or_error(parts["debtor"])
+    summary, summary_error = _value_or_error(parts["summary"])
+    return Debtor360(
+        debtor_guid=g,
+        debtor=debtor,
+        debtor_error=debtor_error,
+        summary=summary,
+        summary_error=summary_error,
+        cases=panel_from(parts["cases"]),
+        addresses=panel_from(parts["addresses"]),
+        plans=panel_from(parts["plans"]),
+        extra_fields=panel_from(parts["extra_fields"]),
+    )
+
+
+def debtor_case(*, debtor_guid: str, case_guid: str) -> Case:
+    return get_gateway().case_get(debtor_guid, case_guid)
+
+
+def debtor_recent_changes(*, debtor_guid: str, limit: int = RECENT_CHANGES) -> list[AuditEntry]:
+    """The latest audit entries about this debtor's data (reads of personal data left out)."""
+    return list(
+        AuditEntry.objects.filter(debtor_guid=debtor_guid)
+        .exclude(action__startswith="pii.")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def debtor_id_reveal(*, debtor_guid: str, reason: str, debtor: Debtor | None = None) -> Debtor:
+    """The debtor (read afresh unless given) for showing its ID number in full; audited.
+
+    The audit entry (`pii.reveal`, with the reason) is written once the record is at hand,
+    i.e. when the number is actually shown.
+    """
+    if debtor is None:
+        debtor = get_gateway().debtor_get(debtor_guid)
+    audit_pii_reveal(debtor_guid=debtor_guid, field="id_number", reason=reason)
+    return debtor

@@ -1,0 +1,171 @@
+"""The debtor search table: django-tables2 over the Aptic list, one upstream call per render.
+
+`GatewayPageData` is a `TableData` whose rows live upstream. The table's ordering is handed
+to `$orderby` (only columns of an allow-list), and the page is fetched once: Django's
+paginator asks for the length before it slices, so the data fetches the page it was built
+for on that first question and answers it with the same answer's `total`; the slice that
+follows is served from that answer. Nothing is ever sorted or counted in memory.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django_tables2 import Column, Table
+from django_tables2.data import TableData
+from django_tables2.utils import OrderBy
+
+from backoffice.gateway import DebtorRow, JuridicalType, Page
+from backoffice.templatetags.formatting import MISSING, masked_id
+
+log = logging.getLogger(__name__)
+
+Fetch = Callable[..., Page]  # fetch(orderby=[...], skip=int, top=int) -> Page
+
+
+class GatewayPageData(TableData):
+    """One page of rows from an API list, fetched once, for one table render.
+
+    `order_fields` maps a column's name to the list field it sorts by upstream; sorting on
+    anything else is ignored. `tiebreak` is appended so equal values keep a stable order
+    across pages.
+    """
+
+    def __init__(self, fetch: Fetch, *, page: int, per_page: int,
+                 order_fields: Mapping[str, str], tiebreak: str = "",
+                 verbose_name: str = "item", verbose_name_plural: str = "items"):
+        super().__init__(data=())
+        self._fetch = fetch
+        self.page_number = max(1, page)
+        self.per_page = per_page
+        self.order_fields = order_fields
+        self.tiebreak = tiebreak
+        self.orderby: list[str] = []
+        self.fetches = 0
+        self._answer: Page | None = None
+        self._verbose = (verbose_name, verbose_name_plural)
+
+    # -- what the table asks -----------------------------------------------------------------
+
+    def order_by(self, aliases: Sequence[str]) -> None:
+        """Column aliases ("city", "-full_name") -> upstream fields, allow-listed."""
+        orderby = []
+        for alias in aliases:
+            field = self.order_fields.get(OrderBy(alias).bare)
+            if field:
+                orderby.append(f"-{field}" if alias.startswith("-") else field)
+        if orderby and self.tiebreak and self.tiebreak not in {o.lstrip("-") for o in orderby}:
+            orderby.append(self.tiebreak)
+        self.orderby = orderby
+        self._answer = None
+
+    @property
+    def ordering(self):
+        return None
+
+    @property
+    def verbose_name(self) -> str:
+        return self._verbose[0]
+
+    @property
+    def verbose_name_plural(self) -> str:
+        return self._verbose[1]
+
+    def __len__(self) -> int:
+        """All matching rows, from the page's own answer (the paginator asks this first)."""
+        return self.answer.total
+
+    def __iter__(self):
+        return iter(self.answer.items)
+
+    def __getitem__(self, key):
+        answer = self.answer
+        if isinstance(key, slice):
+            start = key.start or 0
+            if start != answer.skip:
+                # Only when the paginator wants another page than the one asked for.
+                log.warning("table page moved from skip=%s to %s", answer.skip, start)
+                answer = self._load(skip=start)
+            stop = len(answer.items) if key.stop is None else key.stop - start
+            return list(answer.items[:stop])
+        return answer.items[key - answer.skip]
+
+    # -- the one upstream call ---------------------------------------------------------------
+
+    @property
+    def skip(self) -> int:
+        return (self.page_number - 1) * self.per_page
+
+    @property
+    def answer(self) -> Page:
+        if self._answer is None:
+            self._answer = self._load(skip=self.skip)
+        return self._answer
+
+    def _load(self, *, skip: int) -> Page:
+        self.fetches += 1
+        return self._fetch(orderby=self.orderby, skip=skip, top=self.per_page)
+
+
+# Columns that sort upstream, and the debtor list field each sorts by.
+DEBTOR_ORDER_FIELDS = {
+    "full_name": "full_name",
+    "debtor_reference": "debtor_reference",
+    "juridical_type": "juridical_type",
+    "city": "city",
+    "country_code": "country_code",
+    "currency_code": "currency_code",
+    "email": "email",
+}
+
+
+class DebtorTable(Table):
+    full_name = Column(verbose_name=_("Name"), empty_values=())
+    debtor_reference = Column(verbose_name=_("Reference"))
+    id_number = Column(verbose_name=_("ID number"), orderable=False,
+                       attrs={"td": {"class": "nowrap"}})
+    juridical_type = Column(verbose_name=_("Type"))
+    city = Column(verbose_name=_("City"))
+    country_code = Column(verbose_name=_("Country"))
+    phone = Column(verbose_name=_("Phone"), orderable=False, empty_values=(), accessor="pk",
+                   attrs={"td": {"class": "nowrap"}})
+    email = Column(verbose_name=_("E-mail"))
+    currency_code = Column(verbose_name=_("Currency"))
+
+    caption = _("Debtors matching the search")
+    caption_hidden = True
+    htmx_target = "#results"
+    pagination_label = _("Result pages")
+
+    class Meta:
+        attrs = {"class": "table table--debtors", "id": "debtor-table", "data-row-nav": ""}
+        row_attrs = {
+            "data-href": lambda record: reverse("debtors:detail", args=[record.debtor_guid]),
+        }
+        order_by = ("full_name",)
+        empty_text = _("No debtor matches this search.")
+        orderable = True
+
+    def __init__(self, data: GatewayPageData, *, mask_ids: bool, **kwargs):
+        super().__init__(data, **kwargs)
+        self.mask_ids = mask_ids
+
+    def render_full_name(self, record: DebtorRow) -> str:
+        return format_html(
+            '<a href="{}" data-row-link>{}</a>',
+            reverse("debtors:detail", args=[record.debtor_guid]),
+            record.full_name or _("(no name)"),
+        )
+
+    def render_id_number(self, value: str) -> str:
+        return masked_id(value) if self.mask_ids else value
+
+    def render_juridical_type(self, value: int) -> str:
+        return (_("Company") if value == JuridicalType.LEGAL_ENTITY else _("Person"))
+
+    def render_phone(self, record: DebtorRow) -> str:
+        return record.cellular_phone or record.work_phone or record.home_phone or MISSING

@@ -1,0 +1,127 @@
+"""Custom actions on a debtor: the configured buttons, and the admins' JSON-body form.
+
+A button runs a service definition from settings.CUSTOM_ACTIONS that the user's role may run;
+anyone else is refused (403, audited as denied). The JSON form runs any definition with any
+body and needs RUN_ANY_SERVICE. A synchronous answer is shown as JSON; an asynchronous one is
+acknowledged as queued.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from backoffice import roles
+from backoffice.audit.services import audit_denied
+from backoffice.gateway import GatewayError, NotFound, ServiceResult, ValidationFailed
+from debtors import services
+from debtors.custom_actions import action_for
+from debtors.forms_actions import ActionRunForm, ServiceJsonForm
+from debtors.views.editing import INVALID, render_panel, upstream_failure
+
+PARTIAL = "debtors/partials/actions.html"
+
+
+def pretty_json(value: Any, indent: int = 0) -> str:
+    """Indented JSON that writes Decimals digit for digit (json.dumps would need floats)."""
+    pad, inner = "  " * indent, "  " * (indent + 1)
+    if isinstance(value, Mapping):
+        if not value:
+            return "{}"
+        items = [f"{inner}{pretty_json(str(k))}: {pretty_json(v, indent + 1)}"
+                 for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        items = [f"{inner}{pretty_json(v, indent + 1)}" for v in value]
+        return "[\n" + ",\n".join(items) + f"\n{pad}]"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _result(label: str, result: ServiceResult) -> dict[str, Any]:
+    return {"label": label, "accepted": result.accepted, "status": result.status,
+            "json": pretty_json(result.data)}
+
+
+def _refusal(exc: ValidationFailed) -> list[str]:
+    """The upstream messages, each with the body field it names (as the user wrote it)."""
+    raw = exc.problem.get("errors")
+    if isinstance(raw, Mapping):
+        lines = [f"{name}: {message}" for name, messages in raw.items()
+                 for message in (messages if isinstance(messages, list) else [messages])]
+    else:
+        lines = []
+    return lines or exc.non_field_errors or [exc.user_message]
+
+
+def _panel(request: HttpRequest, guid: str, *, status: int = 200, **state: Any) -> HttpResponse:
+    context = {"debtor_guid": guid, "debtor": None,
+               "can_edit": roles.user_can(request.user, roles.EDIT_DEBTORS), **state}
+    return render_panel(request, PARTIAL, context, title=_("Actions"), status=status)
+
+
+@require_POST
+@roles.permission_required(roles.VIEW_DEBTORS, action="service.invoke")
+def run(request: HttpRequest, guid) -> HttpResponse:
+    """One of the configured actions the user's role may run."""
+    guid = str(guid)
+    form = ActionRunForm(request.POST)
+    definition = form.data.get("definition", "") if not form.is_valid() else \
+        form.cleaned_data["definition"]
+    action = action_for(request.user, definition)
+    if action is None:
+        audit_denied(request=request, action="service.invoke", debtor_guid=guid,
+                     reason=f"action {definition[:100]!r} not allowed for role "
+                            f"{roles.user_role(request.user)}")
+        raise PermissionDenied
+    try:
+        result = services.action_run(debtor_guid=guid, definition=action.definition,
+                                     body=action.body, run_async=action.run_async)
+    except (ValidationFailed, NotFound) as exc:
+        lines = _refusal(exc) if isinstance(exc, ValidationFailed) else [exc.user_message]
+        return _panel(request, guid, status=INVALID, action_error={
+            "label": action.label, "lines": lines})
+    except GatewayError as exc:
+        return upstream_failure(request, exc, PARTIAL, {"debtor_guid": guid},
+                                title=_("Actions"))
+    return _panel(request, guid, action_result=_result(action.label, result))
+
+
+@require_http_methods(["GET", "POST"])
+@roles.permission_required(roles.RUN_ANY_SERVICE, action="service.invoke")
+def run_json(request: HttpRequest, guid) -> HttpResponse:
+    """Any service definition with a JSON body (admins)."""
+    guid = str(guid)
+    if request.method != "POST":
+        return _panel(request, guid, json_form=ServiceJsonForm(), json_open=True)
+    form = ServiceJsonForm(request.POST)
+    state = {"json_form": form, "json_open": True}
+    if not form.is_valid():
+        return _panel(request, guid, status=INVALID, **state)
+    definition = form.cleaned_data["definition"]
+    try:
+        result = services.action_run(debtor_guid=guid, definition=definition,
+                                     body=form.cleaned_data["body"],
+                                     run_async=form.cleaned_data["run_async"])
+    except NotFound:
+        form.add_error("definition", _("The collection system has no service definition of "
+                                       "that name (or the debtor is gone)."))
+        return _panel(request, guid, status=INVALID, **state)
+    except ValidationFailed as exc:
+        for line in _refusal(exc):
+            form.add_error("body", line)
+        return _panel(request, guid, status=INVALID, **state)
+    except GatewayError as exc:
+        return upstream_failure(request, exc, PARTIAL, {"debtor_guid": guid, **state},
+                                title=_("Actions"))
+    return _panel(request, guid, action_result=_result(definition, result), **state)

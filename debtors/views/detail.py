@@ -1,0 +1,164 @@
+"""The debtor 360 page, its case-detail panel and the audited reveal of the ID number."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget
+
+from backoffice import roles
+from backoffice.audit.actions import action_label
+from backoffice.audit.tables import OUTCOME_TAGS
+from backoffice.gateway import Debtor, GatewayError, NotFound
+from backoffice.ui import upstream_banner, upstream_error_fragment
+from debtors import selectors
+from debtors.forms import RevealForm
+from debtors.views.search import is_fragment_request
+
+INVALID = 422
+
+
+def _link(name: str, guid: str, fallback: str) -> str:
+    """The URL of a page another issue builds; its planned path until it exists."""
+    try:
+        return reverse(name, args=[guid])
+    except NoReverseMatch:
+        return fallback
+
+
+def _not_found(request: HttpRequest, guid: str) -> HttpResponse:
+    return render(request, "debtors/not_found.html", {"debtor_guid": guid}, status=404)
+
+
+def _profile_context(request: HttpRequest, debtor_guid: str, debtor: Debtor | None, *,
+                     revealed: bool = False, reveal_form: RevealForm | None = None) -> dict:
+    mask = roles.is_agent_only(request.user) and not revealed
+    return {
+        "debtor_guid": debtor_guid,
+        "debtor": debtor,
+        "mask_ids": mask,
+        "revealed": revealed,
+        "can_reveal": mask and roles.user_can(request.user, roles.REVEAL_PERSONAL_DATA),
+        "reveal_form": reveal_form or RevealForm(),
+    }
+
+
+def _page_context(request: HttpRequest, view: selectors.Debtor360, **profile) -> dict:
+    guid = view.debtor_guid
+    user = request.user
+    context = {
+        **_profile_context(request, guid, view.debtor, **profile),
+        "view": view,
+        "debtor_error": view.debtor_error,
+        "summary": view.summary,
+        "summary_error": view.summary_error,
+        "currency": view.currency,
+        "cases_panel": view.cases,
+        "addresses_panel": view.addresses,
+        "plans_panel": view.plans,
+        "extra_fields_panel": view.extra_fields,
+        "recent_changes": [
+            (entry, action_label(entry.action), OUTCOME_TAGS.get(entry.outcome, "tag--info"))
+            for entry in selectors.debtor_recent_changes(debtor_guid=guid)
+        ],
+        "can_edit": roles.user_can(user, roles.EDIT_DEBTORS),
+        "can_plan": roles.user_can(user, roles.CALCULATE_PLANS),
+        "can_view_audit": roles.user_can(user, roles.VIEW_AUDIT),
+        "calculator_url": _link("plans:calculator", guid, f"/debtors/{guid}/plans/new"),
+        "edit_url": _link("debtors:edit", guid, f"/debtors/{guid}/edit/"),
+        "delete_url": _link("debtors:delete", guid, f"/debtors/{guid}/delete/"),
+    }
+    if view.debtor_error is not None:
+        context["banner"] = upstream_banner(view.debtor_error,
+                                            retry_url=request.get_full_path())
+    return context
+
+
+@require_GET
+@roles.permission_required(roles.VIEW_DEBTORS)
+def detail(request: HttpRequest, guid: UUID) -> HttpResponse:
+    """The 360: every part read side by side; a failing part shows its own message."""
+    view = selectors.debtor_360(debtor_guid=str(guid))
+    if isinstance(view.debtor_error, NotFound):
+        return _not_found(request, str(guid))
+    return render(request, "debtors/detail.html", _page_context(request, view))
+
+
+@require_GET
+@roles.permission_required(roles.VIEW_DEBTORS)
+def case(request: HttpRequest, guid: UUID, case_guid: UUID) -> HttpResponse:
+    """One case's details: the panel for htmx, a page of its own without JavaScript."""
+    fragment = is_fragment_request(request)
+    context = {"debtor_guid": str(guid), "case": None, "case_error": None,
+               "mask_ids": roles.is_agent_only(request.user)}
+    status = 200
+    try:
+        context["case"] = selectors.debtor_case(debtor_guid=str(guid), case_guid=str(case_guid))
+    except NotFound as error:
+        if not fragment:
+            return _not_found(request, str(guid))
+        context["case_error"], status = error, 404
+    except GatewayError as error:
+        context["case_error"] = error
+        context["banner"] = upstream_banner(error, retry_url=request.get_full_path())
+    template = "debtors/partials/case_detail.html" if fragment else "debtors/case.html"
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_POST
+@roles.permission_required(roles.REVEAL_PERSONAL_DATA, action="pii.reveal")
+def reveal(request: HttpRequest, guid: UUID) -> HttpResponse:
+    """Shows the full ID number once a reason is given; the read lands in the audit log.
+
+    htmx swaps in the profile panel (or, for a missing reason, only the reveal form); without
+    JavaScript the whole page comes back, revealed.
+    """
+    debtor_guid = str(guid)
+    form = RevealForm(request.POST)
+    if is_fragment_request(request):
+        response = _reveal_fragment(request, debtor_guid, form)
+    else:
+        response = _reveal_page(request, debtor_guid, form)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _reveal_fragment(request: HttpRequest, debtor_guid: str, form: RevealForm) -> HttpResponse:
+    if not form.is_valid():
+        context = _profile_context(request, debtor_guid, None, reveal_form=form)
+        response = render(request, "debtors/partials/profile.html#reveal-form", context,
+                          status=INVALID)
+        return reswap(retarget(response, "#reveal-form"), "outerHTML")
+    try:
+        debtor = selectors.debtor_id_reveal(debtor_guid=debtor_guid,
+                                            reason=form.cleaned_data["reason"])
+    except NotFound:
+        return _not_found(request, debtor_guid)
+    except GatewayError as error:
+        return upstream_error_fragment(request, error)
+    context = _profile_context(request, debtor_guid, debtor, revealed=True)
+    return render(request, "debtors/partials/profile.html", context)
+
+
+def _reveal_page(request: HttpRequest, debtor_guid: str, form: RevealForm) -> HttpResponse:
+    view = selectors.debtor_360(debtor_guid=debtor_guid)
+    if isinstance(view.debtor_error, NotFound):
+        return _not_found(request, debtor_guid)
+    if not form.is_valid():
+        return render(request, "debtors/detail.html",
+                      _page_context(request, view, reveal_form=form), status=INVALID)
+    revealed = False
+    if view.debtor is not None:
+        selectors.debtor_id_reveal(debtor_guid=debtor_guid, reason=form.cleaned_data["reason"],
+                                   debtor=view.debtor)
+        revealed = True
+    context = _page_context(request, view, revealed=revealed,
+                            reveal_form=None if revealed else form)
+    return render(request, "debtors/detail.html", context)

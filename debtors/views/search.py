@@ -1,0 +1,118 @@
+"""The debtor search page: one URL for the page and for its `results` partial (htmx)."""
+
+from __future__ import annotations
+
+from django.core.paginator import EmptyPage
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+from django_htmx.http import push_url
+
+from backoffice import roles
+from backoffice.gateway import GatewayError
+from backoffice.ui import upstream_banner
+from debtors import selectors
+from debtors.forms import SavedSearchForm, SearchForm
+from debtors.saved_searches import saved_search_list, saved_search_query
+from debtors.search import debtor_filter
+from debtors.tables import DEBTOR_ORDER_FIELDS, DebtorTable, GatewayPageData
+
+
+def is_fragment_request(request: HttpRequest) -> bool:
+    """An htmx request for a part of the page (a history restore wants the whole page)."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _page_number(raw: str | None) -> int:
+    try:
+        return max(1, int(raw or 1))
+    except ValueError:
+        return 1
+
+
+def search_url(params: dict[str, str], page: int = 1) -> str:
+    """The canonical search URL for these parameters (empty ones left out)."""
+    query = QueryDict(mutable=True)
+    query.update(params)
+    if page > 1:
+        query["page"] = str(page)
+    encoded = query.urlencode()
+    return reverse("debtors:search") + (f"?{encoded}" if encoded else "")
+
+
+def _results(request: HttpRequest, form: SearchForm) -> dict:
+    """The results' context: the table with its one page, or why there is none."""
+    if not form.is_valid():
+        return {"table": None}
+    terms, flt = debtor_filter(**form.filter_values())
+    per_page = form.cleaned_data["per_page"]
+    page = _page_number(request.GET.get("page"))
+    data = GatewayPageData(
+        lambda **kw: selectors.debtor_search(filter=flt, **kw),
+        page=page,
+        per_page=per_page,
+        order_fields=DEBTOR_ORDER_FIELDS,
+        tiebreak="debtor_guid",
+        verbose_name="debtor",
+        verbose_name_plural="debtors",
+    )
+    table = DebtorTable(data, mask_ids=roles.is_agent_only(request.user))
+    if form.cleaned_data["sort"]:
+        table.order_by = form.cleaned_data["sort"]
+    table.request = request
+    context = {"table": table, "terms": terms, "page_number": page, "past_end": None}
+    try:
+        table.paginate(per_page=per_page, page=page)
+    except EmptyPage:
+        last = table.paginator.num_pages
+        context["past_end"] = {"last": last, "url": search_url(_table_params(form, table), last)}
+    except GatewayError as error:
+        context["table"] = None
+        context["banner"] = upstream_banner(error, retry_url=request.get_full_path())
+        context["upstream_error"] = error
+    return context
+
+
+def _table_params(form: SearchForm, table: DebtorTable) -> dict[str, str]:
+    """The form's parameters with the sort the table actually applied."""
+    params = form.params()
+    params.pop("sort", None)
+    applied = ",".join(table.order_by or ())
+    if applied and applied != ",".join(DebtorTable._meta.order_by):
+        params["sort"] = applied
+    return params
+
+
+@require_GET
+@roles.permission_required(roles.VIEW_DEBTORS)
+def search(request: HttpRequest) -> HttpResponse:
+    """The search page; an htmx request gets only the `results` partial."""
+    form = SearchForm(request.GET)
+    context = {"form": form, **_results(request, form)}
+    table = context.get("table")
+    params = _table_params(form, table) if table is not None else (
+        form.params() if form.is_valid() else {}
+    )
+    context["params"] = params
+    context["sort"] = params.get("sort", "")
+    context["save_form"] = SavedSearchForm()
+    fragment = is_fragment_request(request)
+    context["fragment"] = fragment
+    if fragment:
+        response = render(request, "debtors/search.html#results", context)
+        if context.get("upstream_error") is None:
+            push_url(response, search_url(params, context["page_number"]))
+        else:
+            response["X-Upstream-Status"] = type(context["upstream_error"]).__name__
+    else:
+        context["saved_searches"] = [
+            (saved, search_url(saved.params)) for saved in saved_search_list(user=request.user)
+        ]
+        response = render(request, "debtors/search.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+__all__ = ["is_fragment_request", "saved_search_query", "search", "search_url"]

@@ -1,0 +1,176 @@
+"""Reads for the plan pages: our proposal records, and what the calculator needs from Aptic."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from backoffice.gateway import (
+    Address,
+    Case,
+    Debtor,
+    F,
+    GatewayError,
+    PaymentPlan,
+    PlanState,
+    gather,
+    get_gateway,
+)
+from plans.models import PlanProposal
+
+ZERO = Decimal("0.00")
+
+
+# --- Our records ---------------------------------------------------------------------------
+
+
+def pending_proposal_count() -> int:
+    """Proposals waiting for a decision (the navigation badge): one indexed COUNT."""
+    return PlanProposal.objects.open().count()
+
+
+def proposal_queue(*, proposer_id: int | None = None, currency: str = "",
+                   changed_only: bool = False, debtor: str = "") -> QuerySet[PlanProposal]:
+    """Open proposals, oldest first."""
+    qs = PlanProposal.objects.open().select_related("proposed_by")
+    if proposer_id:
+        qs = qs.filter(proposed_by_id=proposer_id)
+    if currency:
+        qs = qs.filter(currency=currency)
+    if changed_only:
+        qs = qs.filter(status=PlanProposal.Status.CHANGED)
+    if debtor:
+        qs = qs.filter(debtor_name__icontains=debtor)
+    return qs.order_by("created_at", "id")
+
+
+def queue_filter_choices() -> tuple[list[tuple[int, str]], list[str]]:
+    """The proposers and currencies that occur in the open queue."""
+    open_ = PlanProposal.objects.open()
+    proposers = sorted(
+        {(p.pk, p.get_username()) for p in (r.proposed_by for r in
+                                            open_.select_related("proposed_by"))},
+        key=lambda item: item[1],
+    )
+    currencies = sorted(set(open_.exclude(currency="").values_list("currency", flat=True)))
+    return proposers, currencies
+
+
+def proposals_of(user: Any) -> QuerySet[PlanProposal]:
+    """A user's own proposals, newest first (the "My proposals" page)."""
+    return (PlanProposal.objects.filter(proposed_by=user)
+            .select_related("decided_by").order_by("-created_at", "-id"))
+
+
+def proposals_by_plan(plan_guids: Iterable[str]) -> dict[str, PlanProposal]:
+    guids = [g for g in plan_guids if g]
+    if not guids:
+        return {}
+    return {p.plan_guid: p for p in PlanProposal.objects.filter(plan_guid__in=guids)
+            .select_related("proposed_by", "decided_by")}
+
+
+# --- The calculator ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalculatorSetup:
+    """The debtor, the cases a new plan may cover, and the fee defaults for their currency."""
+
+    debtor: Debtor
+    cases: tuple[Case, ...]
+    cases_under_plan: tuple[Case, ...]
+    currency: str
+    fee_defaults: dict[str, Decimal] = field(default_factory=dict)
+
+    def case_choices(self) -> list[tuple[str, str]]:
+        return [(c.case_guid or "", c.case_number or c.case_guid or "") for c in self.cases]
+
+
+def fee_defaults(currency: str) -> dict[str, Decimal]:
+    defaults = getattr(settings, "PLAN_FEE_DEFAULTS", {}).get(currency or "", {})
+    return {name: defaults.get(name, ZERO) for name in ("registration", "invoice", "reminder")}
+
+
+def calculator_setup(debtor_guid: str) -> CalculatorSetup:
+    """Reads the debtor, its active cases and its active plans side by side.
+
+    Raises the first `GatewayError` (the calculator cannot work without all three).
+    """
+    gw = get_gateway()
+    parts = gather({
+        "debtor": lambda: gw.debtor_get(debtor_guid),
+        "cases": lambda: list(gw.iter_pages(gw.case_list, debtor_guid,
+                                            filter=F.eq("status", "ACTIVE"))),
+        "plans": lambda: list(gw.iter_pages(gw.plan_list, debtor_guid,
+                                            filter=F.eq("active", PlanState.ACTIVE))),
+    })
+    debtor = parts["debtor"].value
+    cases = parts["cases"].value
+    taken = {guid for plan in parts["plans"].value for guid in plan.cases}
+    free = tuple(c for c in cases if c.case_guid not in taken)
+    under = tuple(c for c in cases if c.case_guid in taken)
+    currencies = [c.currency_code for c in free if c.currency_code]
+    currency = (currencies[0] if currencies else debtor.currency_code) or ""
+    return CalculatorSetup(debtor=debtor, cases=free, cases_under_plan=under,
+                           currency=currency, fee_defaults=fee_defaults(currency))
+
+
+# --- The debtor page's panel ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlansPanel:
+    """What templates/plans/partials/debtor_plans.html shows: the plans, or why not."""
+
+    items: tuple[PaymentPlan, ...] = ()
+    error: GatewayError | None = None
+
+
+def plans_panel_load(debtor_guid: str) -> PlansPanel:
+    """Every plan of the debtor (active first, then proposals, then ended)."""
+    gw = get_gateway()
+    try:
+        plans = list(gw.iter_pages(gw.plan_list, debtor_guid,
+                                   orderby=["active", "-registration_date"]))
+    except GatewayError as exc:
+        return PlansPanel(error=exc)
+    rank = {PlanState.ACTIVE: 0, PlanState.PROPOSAL: 1, PlanState.ENDED: 2}
+    plans.sort(key=lambda p: rank.get(p.active, 3))  # one complete list, not a page
+    return PlansPanel(items=tuple(plans))
+
+
+# --- The agreement -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Agreement:
+    debtor: Debtor
+    address: Address | None
+    plan: PaymentPlan
+    cases: tuple[Case, ...]
+
+
+def plan_agreement(debtor_guid: str, plan_guid: str) -> Agreement:
+    """The debtor, their default address, the plan and its covered cases."""
+    gw = get_gateway()
+    parts = gather({
+        "debtor": lambda: gw.debtor_get(debtor_guid),
+        "plan": lambda: gw.plan_get(debtor_guid, plan_guid),
+        "addresses": lambda: list(gw.iter_pages(gw.address_list, debtor_guid)),
+        "cases": lambda: list(gw.iter_pages(gw.case_list, debtor_guid)),
+    })
+    plan = parts["plan"].value
+    debtor = parts["debtor"].value
+    addresses = parts["addresses"].result if parts["addresses"].ok else []
+    address = next((a for a in addresses if a.default_address), None) or (
+        addresses[0] if addresses else None)
+    covered = set(plan.cases)
+    all_cases = parts["cases"].result if parts["cases"].ok else []
+    cases = tuple(c for c in all_cases if c.case_guid in covered)
+    return Agreement(debtor=debtor, address=address, plan=plan, cases=cases)

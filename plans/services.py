@@ -1,0 +1,262 @@
+"""Changes to payment plans: propose, approve, reject, edit, withdraw, activate directly.
+
+Each takes the acting user explicitly. Aptic is changed through the gateway, which audits
+every create/update/delete/activate with its outcome; our own refusals (four-eyes, policy)
+are audited as `denied` by the view that refused (through `audit_denied`, like the role
+guard), and the rejection's reason gets an entry of its own (`plan.reject`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backoffice.audit.models import AuditEntry
+from backoffice.audit.services import audit_record
+from backoffice.gateway import (
+    Conflict,
+    GatewayError,
+    NotFound,
+    PaymentPlan,
+    PlanInput,
+    PlanPayment,
+    PlanState,
+    StaleRecord,
+    fingerprint,
+    get_gateway,
+    snapshot,
+)
+from plans import policies
+from plans.compare import Difference, plan_differences
+from plans.models import PlanProposal
+
+log = logging.getLogger("plans")
+Status = PlanProposal.Status
+
+
+class PlanActionRefused(Exception):
+    """Our own rules said no; nothing was sent upstream. `str(exc)` is safe to show."""
+
+
+class FourEyesViolation(PlanActionRefused):
+    pass
+
+
+class ProposalClosed(PlanActionRefused):
+    pass
+
+
+class NotAProposal(PlanActionRefused):
+    pass
+
+
+class ProposalChanged(Exception):
+    """The plan upstream no longer matches what was proposed; nothing was activated."""
+
+    def __init__(self, differences: list[Difference], current: Any):
+        super().__init__("The plan changed since it was proposed.")
+        self.differences = differences
+        self.current = current
+
+
+def refusal_text(error: GatewayError) -> str:
+    """Aptic's own explanation when it gave one (e.g. which case is under which plan)."""
+    detail = error.detail.strip()
+    return f"{error.user_message} {detail}".strip() if detail else str(error.user_message)
+
+
+def _read_back(debtor_guid: str, plan: PaymentPlan) -> PaymentPlan:
+    """The plan as a later read returns it (what an approval's fingerprint is checked
+    against); the create answer if that read fails."""
+    try:
+        return get_gateway().plan_get(debtor_guid, plan.payment_plan_guid or "")
+    except GatewayError as exc:
+        log.warning("plan read-back after create failed: %s", type(exc).__name__)
+        return plan
+
+
+def _pin(proposal: PlanProposal, plan: PaymentPlan) -> None:
+    """Bind the record to `plan` as read: fingerprint, snapshot and queue totals."""
+    proposal.fingerprint = fingerprint(plan)
+    proposal.snapshot = snapshot(plan)
+    proposal.plan_type = plan.payment_plan_type or proposal.plan_type
+    proposal.currency = plan.currency_code or proposal.currency or ""
+    proposal.total_amount = plan.total_amount
+    proposal.number_of_payments = plan.number_of_payments
+    proposal.annual_percentage = plan.annual_percentage
+
+
+def plan_propose(*, actor: Any, debtor_guid: str, debtor_name: str, data: PlanInput,
+                 note: str = "") -> PlanProposal:
+    """Creates the plan upstream as a proposal and records it for the approval queue."""
+    gw = get_gateway()
+    created = gw.plan_create(debtor_guid, replace(data, active=PlanState.PROPOSAL))
+    as_read = _read_back(debtor_guid, created)
+    proposal = PlanProposal(
+        debtor_guid=debtor_guid, debtor_name=debtor_name[:200],
+        plan_guid=created.payment_plan_guid or "", proposed_by=actor, note=note,
+        status=Status.PENDING, plan_type=data.payment_plan_type,
+    )
+    _pin(proposal, as_read)
+    proposal.save()
+    return proposal
+
+
+def _note_refusal(proposal: PlanProposal, text: str) -> None:
+    proposal.refusal = text
+    proposal.refused_at = timezone.now()
+    proposal.save(update_fields=["refusal", "refused_at", "updated_at"])
+
+
+def _close(proposal: PlanProposal, status: str, *, actor: Any, reason: str = "",
+           directly: bool = False) -> None:
+    proposal.status = status
+    proposal.decided_by = actor
+    proposal.decided_at = timezone.now()
+    proposal.reason = reason
+    proposal.activated_directly = directly
+    if status == Status.APPROVED:
+        proposal.refusal = ""
+    proposal.save()
+
+
+def _lock(proposal: PlanProposal) -> PlanProposal:
+    """The record re-read under a row lock, so two deciders cannot both act on it."""
+    return PlanProposal.objects.select_for_update().get(pk=proposal.pk)
+
+
+def _activate_locked(proposal: PlanProposal, *, actor: Any, directly: bool) -> PlanProposal:
+    """P7 bound to the proposal's fingerprint, under a row lock on the record.
+
+    Upstream failures are caught inside the transaction and raised after it commits, so the
+    gateway's audit entry and the note on the record survive.
+    """
+    failure: Exception | None = None
+    with transaction.atomic():
+        locked = _lock(proposal)
+        if not locked.is_open:
+            raise ProposalClosed(_("This proposal was already decided."))
+        try:
+            get_gateway().plan_activate(locked.debtor_guid, locked.plan_guid,
+                                        expected_fingerprint=locked.fingerprint)
+        except StaleRecord as exc:
+            _note_refusal(locked, _("The plan changed in the collection system after it "
+                                    "was proposed."))
+            failure = ProposalChanged(plan_differences(locked.snapshot, exc.current),
+                                      exc.current)
+            failure.__cause__ = exc
+        except NotFound as exc:
+            _close(locked, Status.FAILED, actor=None,
+                   reason=_("The plan no longer exists in the collection system."))
+            failure = exc
+        except Conflict as exc:  # e.g. a case already under another active plan
+            _note_refusal(locked, refusal_text(exc))
+            failure = exc
+        except GatewayError as exc:
+            failure = exc
+        else:
+            _close(locked, Status.APPROVED, actor=actor, directly=directly)
+    if failure is not None:
+        raise failure
+    return locked
+
+
+def plan_approve(*, actor: Any, proposal: PlanProposal) -> PlanProposal:
+    """Activates the proposal upstream if it still is what was proposed.
+
+    Raises FourEyesViolation (the proposer), ProposalClosed, ProposalChanged (with the
+    differences), Conflict (Aptic's 409: stays pending, reason kept) or another GatewayError.
+    """
+    if reason := policies.approval_refusal(actor, proposal):
+        raise FourEyesViolation(reason)
+    return _activate_locked(proposal, actor=actor, directly=False)
+
+
+def plan_activate_direct(*, actor: Any, proposal: PlanProposal) -> PlanProposal:
+    """The optional policy: the proposer activates a small plan without a second person."""
+    refusal = policies.direct_activation_refusal(
+        actor, total_amount=proposal.total_amount,
+        number_of_payments=proposal.number_of_payments)
+    if not refusal and proposal.proposed_by_id != getattr(actor, "pk", None):
+        refusal = _("Only the proposer activates a plan directly.")
+    if refusal:
+        raise PlanActionRefused(refusal)
+    return _activate_locked(proposal, actor=actor, directly=True)
+
+
+def plan_reject(*, actor: Any, proposal: PlanProposal, reason: str) -> PlanProposal:
+    """Deletes the proposal upstream and records the reason (required)."""
+    reason = reason.strip()
+    if not reason:
+        raise PlanActionRefused(_("A rejection needs a reason."))
+    failure: Exception | None = None
+    with transaction.atomic():
+        locked = _lock(proposal)
+        if not locked.is_open:
+            raise ProposalClosed(_("This proposal was already decided."))
+        try:
+            get_gateway().plan_delete(locked.debtor_guid, locked.plan_guid)
+        except NotFound:
+            pass  # already gone upstream: the rejection still stands
+        except GatewayError as exc:
+            failure = exc
+        if failure is None:
+            _close(locked, Status.REJECTED, actor=actor, reason=reason)
+    if failure is not None:
+        raise failure
+    audit_record(action="plan.reject", outcome=AuditEntry.Outcome.OK, actor=actor,
+                 debtor_guid=locked.debtor_guid, target_type="plan",
+                 target_id=locked.plan_guid, reason=reason)
+    return locked
+
+
+def _proposal_for(plan_guid: str) -> PlanProposal | None:
+    return PlanProposal.objects.filter(plan_guid=plan_guid).first()
+
+
+def _require_manager(actor: Any, proposal: PlanProposal | None) -> None:
+    if not policies.may_manage_proposal(actor, proposal):
+        raise PlanActionRefused(_("Only the proposer or a supervisor may change this proposal."))
+
+
+def plan_update_payments(*, actor: Any, debtor_guid: str, plan_guid: str,
+                         payments: Sequence[PlanPayment],
+                         expected_fingerprint: str | None = None) -> PaymentPlan:
+    """New deviating payments for a proposal; its record is re-pinned and marked changed."""
+    proposal = _proposal_for(plan_guid)
+    _require_manager(actor, proposal)
+    gw = get_gateway()
+    gw.plan_update(debtor_guid, plan_guid, list(payments),
+                   expected_fingerprint=expected_fingerprint)
+    plan = gw.plan_get(debtor_guid, plan_guid)
+    if proposal is not None:
+        with transaction.atomic():
+            proposal = _lock(proposal)
+            _pin(proposal, plan)
+            if proposal.is_open:
+                proposal.status = Status.CHANGED
+                proposal.refusal = ""
+                proposal.refused_at = None
+            proposal.save()
+    return plan
+
+
+def plan_withdraw(*, actor: Any, debtor_guid: str, plan_guid: str) -> PlanProposal | None:
+    """Deletes a proposal upstream (never an active plan) and closes its record."""
+    proposal = _proposal_for(plan_guid)
+    _require_manager(actor, proposal)
+    gw = get_gateway()
+    plan = gw.plan_get(debtor_guid, plan_guid)
+    if plan.active != PlanState.PROPOSAL:
+        raise NotAProposal(_("Only a proposal can be withdrawn; this plan is %(state)s.")
+                           % {"state": plan.state.label if plan.state else plan.active})
+    gw.plan_delete(debtor_guid, plan_guid, expected_fingerprint=fingerprint(plan))
+    if proposal is not None and proposal.is_open:
+        _close(proposal, Status.WITHDRAWN, actor=actor)
+    return proposal

@@ -1,0 +1,64 @@
+"""Template helpers for plan panels: `{% load plans %}`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import template
+
+from backoffice import roles
+from backoffice.gateway import PaymentPlan, PlanState
+from plans import policies
+from plans.models import PlanProposal
+from plans.selectors import proposals_by_plan
+
+register = template.Library()
+
+STATE_TAGS = {PlanState.ACTIVE: "ok", PlanState.PROPOSAL: "info", PlanState.ENDED: "warn"}
+STATUS_TAGS = {
+    PlanProposal.Status.PENDING: "info",
+    PlanProposal.Status.CHANGED: "warn",
+    PlanProposal.Status.APPROVED: "ok",
+    PlanProposal.Status.REJECTED: "error",
+    PlanProposal.Status.WITHDRAWN: "warn",
+    PlanProposal.Status.FAILED: "error",
+}
+
+
+@dataclass(frozen=True)
+class PanelRow:
+    plan: PaymentPlan
+    proposal: PlanProposal | None
+    can_manage: bool
+    is_proposal: bool
+    state_tag: str
+
+
+@register.simple_tag(takes_context=True)
+def plan_panel_rows(context: template.Context, plans: Any) -> list[PanelRow]:
+    """Each plan with our record of it (one query for all) and whether the user may manage it.
+
+    `{% plan_panel_rows plans_panel.items as rows %}`
+    """
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    items = list(plans or ())
+    records = proposals_by_plan(p.payment_plan_guid or "" for p in items)
+    may_propose = roles.user_can(user, roles.PROPOSE_PLANS)
+    rows = []
+    for plan in items:
+        record = records.get(plan.payment_plan_guid or "")
+        is_proposal = plan.active == PlanState.PROPOSAL
+        rows.append(PanelRow(
+            plan=plan, proposal=record, is_proposal=is_proposal,
+            can_manage=is_proposal and may_propose and policies.may_manage_proposal(user, record),
+            state_tag=STATE_TAGS.get(plan.active, "info"),
+        ))
+    return rows
+
+
+@register.filter
+def status_tag(status: str) -> str:
+    """The tag colour class suffix of a proposal status."""
+    return STATUS_TAGS.get(status, "info")

@@ -1,0 +1,189 @@
+"""A debtor's plans: the panel (also on the debtor page), editing a proposal's deviating
+payments, withdrawing it, and the printable agreement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from backoffice import roles
+from backoffice.gateway import (
+    GatewayError,
+    NotFound,
+    PaymentPlan,
+    PlanState,
+    RateLimited,
+    StaleRecord,
+    Unavailable,
+    ValidationFailed,
+    fingerprint,
+    get_gateway,
+)
+from backoffice.ui import upstream_banner, upstream_error_fragment
+from plans import policies, selectors, services
+from plans.forms import PlanFingerprintForm, apply_upstream_errors, payment_formset
+from plans.models import PlanProposal
+from plans.views.common import debtor_page_url, deny, is_htmx, safe_next, vary_on_htmx
+
+
+def _panel_context(guid: str) -> dict[str, Any]:
+    return {"plans_panel": selectors.plans_panel_load(guid), "debtor_guid": guid,
+            "debtor": None}
+
+
+@require_GET
+@roles.permission_required(roles.VIEW_DEBTORS)
+def debtor_plans(request: HttpRequest, guid) -> HttpResponse:
+    """The panel on its own: the partial for htmx, a small page otherwise."""
+    guid = str(guid)
+    context = _panel_context(guid)
+    template = ("plans/partials/debtor_plans.html" if is_htmx(request)
+                else "plans/debtor_plans.html")
+    context["debtor_url"] = debtor_page_url(guid)
+    return vary_on_htmx(render(request, template, context))
+
+
+def _proposal(plan_guid: str) -> PlanProposal | None:
+    return PlanProposal.objects.filter(plan_guid=plan_guid).select_related(
+        "proposed_by").first()
+
+
+def _require_manager(request: HttpRequest, guid: str, plan_guid: str, action: str
+                     ) -> PlanProposal | None:
+    proposal = _proposal(plan_guid)
+    if not policies.may_manage_proposal(request.user, proposal):
+        if request.method == "POST":
+            deny(request, action=action, debtor_guid=guid,
+                 reason="only the proposer or a supervisor may change this proposal")
+        raise PermissionDenied
+    return proposal
+
+
+def _read_plan(guid: str, plan_guid: str) -> PaymentPlan:
+    try:
+        return get_gateway().plan_get(guid, plan_guid)
+    except NotFound as exc:
+        raise Http404(_("No such payment plan.")) from exc
+
+
+def _done_url(proposal: PlanProposal | None, guid: str) -> str:
+    if proposal is not None:
+        return reverse("plans:proposal", args=[proposal.pk])
+    return debtor_page_url(guid)
+
+
+@require_http_methods(["GET", "POST"])
+@roles.permission_required(roles.PROPOSE_PLANS, action="plan.update")
+def edit_payments(request: HttpRequest, guid, plan_guid) -> HttpResponse:
+    """The proposal's deviating payments (P4); the proposal goes back to the queue as changed."""
+    guid, plan_guid = str(guid), str(plan_guid)
+    proposal = _require_manager(request, guid, plan_guid, "plan.update")
+    context: dict[str, Any] = {"debtor_guid": guid, "proposal": proposal,
+                               "debtor_url": debtor_page_url(guid)}
+    try:
+        plan = _read_plan(guid, plan_guid)
+    except GatewayError as exc:
+        context["banner"] = upstream_banner(exc, retry_url=request.get_full_path())
+        return render(request, "plans/edit_payments.html", context, status=503)
+    if plan.active != PlanState.PROPOSAL:
+        messages.error(request, _("Only a proposal's deviating payments can change."))
+        return redirect(_done_url(proposal, guid))
+    status = 200
+    if request.method == "POST":
+        formset = payment_formset(request.POST)
+        pinned = PlanFingerprintForm(request.POST)
+        expected = pinned.cleaned_data["fingerprint"] if pinned.is_valid() else fingerprint(plan)
+        if formset.is_valid():
+            sent = formset.filled_forms()
+            try:
+                services.plan_update_payments(
+                    actor=request.user, debtor_guid=guid, plan_guid=plan_guid,
+                    payments=formset.payments(), expected_fingerprint=expected)
+            except services.PlanActionRefused as exc:
+                raise PermissionDenied(str(exc)) from exc
+            except StaleRecord as exc:
+                context["stale"] = True
+                plan = exc.current or plan
+                status = 409
+            except ValidationFailed as exc:
+                apply_upstream_errors(exc, pinned, formset, sent)
+                status = 400
+            except (Unavailable, RateLimited) as exc:
+                context["banner"] = upstream_banner(exc)
+                status = 503
+            except GatewayError as exc:
+                context["refusal"] = services.refusal_text(exc)
+                status = 409
+            else:
+                messages.success(request, _("The deviating payments were saved; the proposal "
+                                            "waits for approval again."))
+                return redirect(_done_url(_proposal(plan_guid), guid))
+        else:
+            status = 400
+    else:
+        formset = payment_formset(initial=plan.payments)
+        pinned = PlanFingerprintForm()
+    context.update({"plan": plan, "formset": formset, "errors_form": pinned,
+                    "fingerprint": fingerprint(plan), "currency": plan.currency_code or ""})
+    return render(request, "plans/edit_payments.html", context, status=status)
+
+
+@require_POST
+@roles.permission_required(roles.PROPOSE_PLANS, action="plan.delete")
+def withdraw(request: HttpRequest, guid, plan_guid) -> HttpResponse:
+    """Deletes a proposal (P5); the panel is shown again for htmx, else back to `next`."""
+    guid, plan_guid = str(guid), str(plan_guid)
+    _require_manager(request, guid, plan_guid, "plan.delete")
+    back = safe_next(request, debtor_page_url(guid))
+    try:
+        services.plan_withdraw(actor=request.user, debtor_guid=guid, plan_guid=plan_guid)
+    except services.PlanActionRefused as exc:
+        messages.error(request, str(exc))
+    except NotFound:
+        messages.error(request, _("The plan no longer exists."))
+    except StaleRecord:
+        messages.error(request, _("The plan changed while you were withdrawing it. "
+                                  "Look at it again."))
+    except (Unavailable, RateLimited) as exc:
+        if is_htmx(request):
+            return upstream_error_fragment(request, exc)
+        messages.error(request, str(exc.user_message))
+    except GatewayError as exc:
+        messages.error(request, services.refusal_text(exc))
+    else:
+        messages.success(request, _("The proposal was withdrawn."))
+    if is_htmx(request):
+        context = _panel_context(guid)
+        context["panel_messages"] = True
+        return vary_on_htmx(render(request, "plans/partials/debtor_plans.html", context))
+    return redirect(back)
+
+
+@require_GET
+@roles.permission_required(roles.VIEW_DEBTORS)
+def agreement(request: HttpRequest, guid, plan_guid) -> HttpResponse:
+    """A printable agreement of an active or proposed plan."""
+    guid, plan_guid = str(guid), str(plan_guid)
+    try:
+        data = selectors.plan_agreement(guid, plan_guid)
+    except NotFound as exc:
+        raise Http404(_("No such payment plan.")) from exc
+    except GatewayError as exc:
+        return render(request, "plans/agreement.html", {
+            "debtor_guid": guid, "banner": upstream_banner(exc,
+                                                           retry_url=request.get_full_path())},
+            status=503)
+    return render(request, "plans/agreement.html", {
+        "debtor_guid": guid, "agreement": data, "plan": data.plan, "debtor": data.debtor,
+        "address": data.address, "cases": data.cases, "currency": data.plan.currency_code or "",
+        "agency": getattr(settings, "PLAN_AGREEMENT_AGENCY", {}),
+        "proposal": _proposal(plan_guid), "debtor_url": debtor_page_url(guid),
+    })
