@@ -29,8 +29,13 @@ ROOT = Path(__file__).resolve().parent.parent
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
 TARGET_P95_MS = 50.0
 TARGET_SEED_S = 120.0
-ORDERINGS = ["fullName", "fullName desc", "debtorReference desc", "city, fullName",
-             "dateOfBirth desc", "zipCode", "countryCode desc, fullName", "email"]
+# What the back-office's debtor table sends (a column, either way, then its debtorGuid
+# tiebreak), and a few other orders.
+UI_SORTS = ["fullName", "debtorReference", "juridicalType", "city", "countryCode",
+            "currencyCode", "email"]
+ORDERINGS = [f"{field}{direction}, debtorGuid" for field in UI_SORTS
+             for direction in ("", " desc")] + [
+    "fullName desc", "debtorReference desc", "dateOfBirth desc", "zipCode", "city, fullName"]
 
 
 def free_port() -> int:

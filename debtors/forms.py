@@ -70,6 +70,13 @@ class SearchForm(forms.Form):
     # Rendered in the results (the sort changes there); checked against the table's columns.
     sort = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)
 
+    def clean_sort(self) -> str:
+        """Only columns that sort upstream; anything else falls back to the default order."""
+        from debtors.tables import DEBTOR_ORDER_FIELDS
+
+        aliases = [a.strip() for a in (self.cleaned_data.get("sort") or "").split(",")]
+        return ",".join(a for a in aliases if a.lstrip("-") in DEBTOR_ORDER_FIELDS)
+
     def filter_values(self) -> dict[str, Any]:
         """The values `debtors.search.debtor_filter` takes (call after is_valid())."""
         data = self.cleaned_data

@@ -208,12 +208,18 @@ class PlanFingerprintForm(forms.Form):
     fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
-class ProposeForm(forms.Form):
+class ProposeForm(DescribedFieldsMixin, forms.Form):
+    """The note sent with a proposal; its textarea belongs to the calculator's form."""
+
     note = forms.CharField(
         label=_("Note for the approver"), required=False, max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "form": "plan-form"}),
         help_text=_("What the debtor agreed to, and anything the approver should know."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.describe_fields()
 
 
 class RejectForm(forms.Form):

@@ -8,6 +8,6 @@ class SandboxConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        from sandbox.casefold import register_sqlite_casefold
+        from sandbox.sqlite import on_connection_created
 
-        connection_created.connect(register_sqlite_casefold, dispatch_uid="sandbox-casefold")
+        connection_created.connect(on_connection_created, dispatch_uid="sandbox-sqlite")

@@ -4,8 +4,8 @@ SQLite's LIKE and LOWER fold only ASCII, so `Ö` would not match `ö`. Two tools
 - shadow columns holding `str.casefold()` of a value (the debtor's list fields, indexed, so
   the 100,000-row debtor list stays fast), filled by the models' `refresh_folded()`;
 - `Casefold(expr)`, a database function for small per-debtor lists: Python's `casefold` on
-  SQLite (registered on every new connection), `LOWER` elsewhere (PostgreSQL's LOWER folds
-  every letter in a UTF-8 database).
+  SQLite (added to every new connection by sandbox/sqlite.py), `LOWER` elsewhere
+  (PostgreSQL's LOWER folds every letter in a UTF-8 database).
 """
 
 from django.db.models import Func, TextField
@@ -24,12 +24,4 @@ class Casefold(Func):
     def as_sqlite(self, compiler, connection, **extra_context):
         return super().as_sql(
             compiler, connection, function="sandbox_casefold", **extra_context
-        )
-
-
-def register_sqlite_casefold(sender, connection, **kwargs) -> None:
-    """Signal receiver for `connection_created`: adds `sandbox_casefold()` to SQLite."""
-    if connection.vendor == "sqlite":
-        connection.connection.create_function(
-            "sandbox_casefold", 1, casefold, deterministic=True
         )

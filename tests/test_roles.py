@@ -164,3 +164,15 @@ def test_sync_role_groups_is_idempotent(db):
     admin = Group.objects.get(name=roles.ADMIN)
     codenames = set(admin.permissions.values_list("codename", flat=True))
     assert {"change_user", "view_user", "delete_accessattempt"} <= codenames
+
+
+def test_pages_carry_the_security_headers(agent_client):
+    response = agent_client.get("/accounts/profile/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "style-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert len(response["X-Request-ID"]) >= 8

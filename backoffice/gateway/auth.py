@@ -221,10 +221,13 @@ class TokenProvider:
             raise MalformedResponse("The token endpoint's answer could not be read.",
                                     operation=OPERATION) from exc
         finally:
+            fields = {"op": OPERATION, "method": "POST", "status": status,
+                      "duration_ms": round((time.monotonic() - started) * 1000),
+                      "request_id": request_context.current().request_id, "attempt": 1}
             log.info(
-                "aptic_call op=%s method=POST status=%s duration_ms=%d request_id=%s attempt=1",
-                OPERATION, status, (time.monotonic() - started) * 1000,
-                request_context.current().request_id,
+                "aptic_call op=%(op)s method=%(method)s status=%(status)s "
+                "duration_ms=%(duration_ms)d request_id=%(request_id)s attempt=%(attempt)d",
+                fields, extra={"aptic_call": fields},
             )
 
 

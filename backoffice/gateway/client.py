@@ -19,6 +19,7 @@ from backoffice.gateway import routes as r
 from backoffice.gateway import types as t
 from backoffice.gateway.audited import Change, perform
 from backoffice.gateway.errors import InvalidQuery, MalformedResponse
+from backoffice.gateway.fingerprint import snapshot
 from backoffice.gateway.odata import F, Filter, render_filter, render_orderby
 from backoffice.gateway.pipeline import Answer, Pipeline
 from backoffice.gateway.wire import WireError, from_wire, to_wire
@@ -117,8 +118,9 @@ class AptiClient:
     def debtor_update(self, debtor_guid: str, data: t.DebtorInput, *,
                       expected_fingerprint: str | None = None) -> None:
         body = to_wire(data, exclude=t.MAIN_ADDRESS_FIELDS)
+        sent = {k: v for k, v in snapshot(data).items() if k not in t.MAIN_ADDRESS_FIELDS}
         perform(
-            Change("debtor.update", debtor_guid, "debtor", debtor_guid, body=data),
+            Change("debtor.update", debtor_guid, "debtor", debtor_guid, body=sent),
             lambda: self._call(r.DEBTOR_UPDATE, body, debtor_guid=debtor_guid),
             read_before=lambda: self.debtor_get(debtor_guid),
             expected_fingerprint=expected_fingerprint,

@@ -120,9 +120,11 @@ class Transport:
             raise ConnectionFailed(f"{route.op}: Aptic could not be reached.",
                                    request_id=request_id, operation=route.op) from exc
         finally:
+            fields = {"op": route.op, "method": route.method, "route": route.template,
+                      "status": status, "duration_ms": round((time.monotonic() - started) * 1000),
+                      "request_id": request_id, "attempt": attempt}
             log.info(
-                "aptic_call op=%s method=%s route=%s status=%s duration_ms=%d request_id=%s "
-                "attempt=%d",
-                route.op, route.method, route.template, status,
-                (time.monotonic() - started) * 1000, request_id, attempt,
+                "aptic_call op=%(op)s method=%(method)s route=%(route)s status=%(status)s "
+                "duration_ms=%(duration_ms)d request_id=%(request_id)s attempt=%(attempt)d",
+                fields, extra={"aptic_call": fields},
             )

@@ -62,9 +62,11 @@ def _results(request: HttpRequest, form: SearchForm) -> dict:
     if form.cleaned_data["sort"]:
         table.order_by = form.cleaned_data["sort"]
     table.request = request
-    context = {"table": table, "terms": terms, "page_number": page, "past_end": None}
+    context = {"table": table, "terms": terms, "page_number": page, "past_end": None,
+               "results_page": None}
     try:
         table.paginate(per_page=per_page, page=page)
+        context["results_page"] = table.page
     except EmptyPage:
         last = table.paginator.num_pages
         context["past_end"] = {"last": last, "url": search_url(_table_params(form, table), last)}

@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 
 from backoffice import roles
-from backoffice.gateway import PaymentPlan, PlanState
+from backoffice.gateway import PaymentPlan, PlanState, PlanType
 from plans import policies
 from plans.models import PlanProposal
 from plans.selectors import proposals_by_plan
@@ -62,3 +62,20 @@ def plan_panel_rows(context: template.Context, plans: Any) -> list[PanelRow]:
 def status_tag(status: str) -> str:
     """The tag colour class suffix of a proposal status."""
     return STATUS_TAGS.get(status, "info")
+
+
+@register.filter
+def plan_type_label(value: Any) -> str:
+    """The label of a plan type number (as int or string)."""
+    try:
+        return str(PlanType(int(value)).label)
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.simple_tag
+def schedule_rows(plan: Any) -> str:
+    """The schedule table's body rows: `{% schedule_rows plan %}` (see plans/schedule.py)."""
+    from plans.schedule import schedule_rows_html
+
+    return schedule_rows_html(getattr(plan, "periods", ()) or ())

@@ -25,7 +25,7 @@ from backoffice.gateway import (
 from backoffice.ui import upstream_banner
 from plans import policies, selectors, services
 from plans.chart import plan_chart_svg
-from plans.compare import plan_differences
+from plans.compare import plan_differences, plan_figures
 from plans.forms import QueueFilterForm, RejectForm
 from plans.models import PlanProposal
 from plans.views.common import debtor_page_url, deny, safe_next
@@ -90,6 +90,7 @@ def _render_proposal(request: HttpRequest, proposal: PlanProposal, *, status: in
         context["banner"] = upstream_banner(exc, retry_url=request.get_full_path())
     else:
         context["plan"] = plan
+        context["figures"] = plan_figures(plan)
         context["chart"] = plan_chart_svg(plan.periods, currency=plan.currency_code or "")
         context["is_proposal"] = plan.active == PlanState.PROPOSAL
         if proposal.is_open and fingerprint(plan) != proposal.fingerprint:

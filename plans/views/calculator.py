@@ -106,8 +106,7 @@ class Calculation:
 
     @property
     def non_field_errors(self) -> list[str]:
-        errors = list(self.form.non_field_errors()) + list(self.formset.non_form_errors())
-        return [str(e) for e in errors]
+        return [str(e) for e in self.form.non_field_errors()]
 
 
 def _type_options(form: CalculatorForm) -> list[dict[str, Any]]:
@@ -120,6 +119,7 @@ def _context(request: HttpRequest, guid: str, calc: Calculation, **extra: Any
              ) -> dict[str, Any]:
     plan = calc.plan
     form = calc.form
+    extra.setdefault("note_form", ProposeForm())
     try:
         chosen = int(form["payment_plan_type"].value())
     except (TypeError, ValueError):

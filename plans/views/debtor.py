@@ -29,6 +29,7 @@ from backoffice.gateway import (
 )
 from backoffice.ui import upstream_banner, upstream_error_fragment
 from plans import policies, selectors, services
+from plans.compare import plan_figures
 from plans.forms import PlanFingerprintForm, apply_upstream_errors, payment_formset
 from plans.models import PlanProposal
 from plans.views.common import debtor_page_url, deny, is_htmx, safe_next, vary_on_htmx
@@ -186,4 +187,5 @@ def agreement(request: HttpRequest, guid, plan_guid) -> HttpResponse:
         "address": data.address, "cases": data.cases, "currency": data.plan.currency_code or "",
         "agency": getattr(settings, "PLAN_AGREEMENT_AGENCY", {}),
         "proposal": _proposal(plan_guid), "debtor_url": debtor_page_url(guid),
+        "figures": plan_figures(data.plan),
     })

@@ -63,7 +63,6 @@ __all__ = [
     "api_url",
     "api_view",
     "dumps",
-    "fetch_page",
     "format_date",
     "format_datetime",
     "get_by_guid",
@@ -263,16 +262,3 @@ def list_page(
     queryset, page = query_list(request, queryset, spec)
     total, items = page_rows(queryset, skip=page.skip, top=page.top)  # see sandbox/api/pages.py
     return json_response(page_body((row(item) for item in items), skip=page.skip, total=total))
-
-
-def fetch_page(queryset: QuerySet, page: Paging, total: int) -> list:
-    """The rows of the page, in order.
-
-    The ordered query selects primary keys only, so the database sorts narrow rows (SQLite
-    sorts whole rows when no index gives the order); the full rows follow by key.
-    """
-    if page.skip >= total:
-        return []
-    keys = list(queryset.values_list("pk", flat=True)[page.skip : page.skip + page.top])
-    rows = {row.pk: row for row in queryset.order_by().filter(pk__in=keys)}
-    return [rows[key] for key in keys if key in rows]

@@ -171,8 +171,8 @@ class _FilterCompiler:
             wire, spec_field = self.field(node)
             if spec_field.kind == "bool":
                 return Q(**{spec_field.column: True})
-            raise ODataError("$filter", f"'{wire}' alone is not a condition: compare it, "
-                             "e.g. " + f"{wire} eq ...")
+            raise ODataError(
+                "$filter", f"'{wire}' alone is not a condition: compare it, e.g. {wire} eq ...")
         raise ODataError("$filter", f"{self.describe(node)} is not a condition.")
 
     @staticmethod

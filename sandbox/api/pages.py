@@ -8,22 +8,27 @@ cannot estimate how many rows a filter keeps, and guesses wrong both ways at 100
 - a filter no index can answer that keeps few rows (`contains(fullName,'dram')`): it walks
   the ORDER BY index testing every row of the table, where collecting the few matches and
   sorting them would be quick.
-So the matches decide the plan:
-- up to FEW of them (found with one pass that stops after FEW + 1): that list is the total,
+So, on SQLite, the plan is chosen from what the matches are:
+- up to FEW of them (found by one pass that stops after FEW + 1): that list is the total,
   and the page is sorted from those rows alone, looked up by primary key;
-- up to SMALL (counted): the page is sorted from the matches only (`pk IN (subquery)`, which
-  SQLite evaluates first), the sort carrying only the keys; the page's rows follow by key;
-- more: the filter keeps a large share of the rows, so the page walks the ORDER BY index and
-  checks each row's match with a correlated EXISTS on its primary key, stopping after one
-  page (SQLite only; PostgreSQL's planner has the statistics to choose itself).
+- otherwise, counted, the page is looked for among the first rows in the list's order, when
+  an index gives that order (EXPLAIN QUERY PLAN shows no sort of the whole table): a walk
+  that stops there, 10 pages' worth, then WALK rows. A filter that keeps more than a sliver
+  of the rows, uncorrelated with the order, puts a whole first page in them; when those rows
+  hold the whole page, it is the page;
+- failing that (a rare filter, one correlated with the order, an order no index gives), the
+  page is sorted from the matches only (`pk IN (subquery)`, which SQLite evaluates first),
+  the sort carrying only the keys; the page's rows follow by key.
+Every way gives exactly the rows of `queryset[skip:skip + top]`. Other databases (the
+sandbox on PostgreSQL) keep their planner's choice, which has the statistics to choose.
 """
 
 from django.db import connections
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.db.models.sql.where import WhereNode
 
 FEW = 500
-SMALL = 20_000
+WALK = 5_000
 
 
 def _unfiltered(queryset: QuerySet) -> QuerySet:
@@ -33,23 +38,40 @@ def _unfiltered(queryset: QuerySet) -> QuerySet:
     return clone
 
 
+def _rows(queryset: QuerySet, keys: list) -> list:
+    found = {row.pk: row for row in _unfiltered(queryset).filter(pk__in=keys)}
+    return [found[key] for key in keys]
+
+
+def _index_gives_order(queryset: QuerySet) -> bool:
+    """Whether SQLite reads `queryset` in order from an index, without sorting all of it."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        details = [str(row[-1]) for row in cursor.fetchall()]
+    return not any(detail.startswith("USE TEMP B-TREE FOR ORDER BY") for detail in details)
+
+
 def page_rows(queryset: QuerySet, *, skip: int, top: int) -> tuple[int, list]:
     """(total matches, the rows of the page) of an ordered, filtered queryset."""
     few = list(queryset.order_by().values_list("pk", flat=True)[: FEW + 1])
     if len(few) <= FEW:
-        rows = _unfiltered(queryset).filter(pk__in=few) if skip < len(few) else []
-        return len(few), list(rows[skip: skip + top]) if rows else []
+        if skip >= len(few):
+            return len(few), []
+        return len(few), list(_unfiltered(queryset).filter(pk__in=few)[skip: skip + top])
     total = queryset.count()
     if skip >= total:
         return total, []
-    if total <= SMALL:
-        matches = _unfiltered(queryset).filter(pk__in=queryset.order_by().values("pk"))
-        keys = list(matches.prefetch_related(None).values_list("pk", flat=True)[
-            skip: skip + top])
-        found = {row.pk: row for row in _unfiltered(queryset).filter(pk__in=keys)}
-        return total, [found[key] for key in keys]
-    if connections[queryset.db].vendor == "sqlite":
-        walk = _unfiltered(queryset).filter(
-            Exists(queryset.order_by().filter(pk=OuterRef("pk"))))
-        return total, list(walk[skip: skip + top])
-    return total, list(queryset[skip: skip + top])
+    if connections[queryset.db].vendor != "sqlite":
+        return total, list(queryset[skip: skip + top])
+    wanted = min(top, total - skip)
+    keys_of = queryset.prefetch_related(None).values_list("pk", flat=True)
+    in_order = _unfiltered(queryset).values("pk")
+    if _index_gives_order(in_order[:WALK]):
+        for walk in sorted({min(WALK, max(250, 10 * (skip + top))), WALK}):
+            if skip + wanted <= walk:
+                keys = list(keys_of.filter(pk__in=in_order[:walk])[skip: skip + top])
+                if len(keys) == wanted:
+                    return total, _rows(queryset, keys)
+    matches = _unfiltered(keys_of).filter(pk__in=queryset.order_by().values("pk"))
+    return total, _rows(queryset, list(matches[skip: skip + top]))

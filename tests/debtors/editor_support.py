@@ -92,6 +92,8 @@ def post_data(form: forms.Form, **changes) -> dict[str, str]:
             if not value:
                 continue
             value = "on"
+        elif value is None and isinstance(widget, forms.Select) and bound.field.choices:
+            value = next(iter(bound.field.choices))[0]  # a browser submits the first option
         elif value is None:
             value = ""
         elif hasattr(value, "isoformat"):

@@ -76,6 +76,7 @@ def test_debtor_create_get_list_update_delete(gw, agent):
     assert (update.before["email"], update.after["email"]) == ("karin@example.com",
                                                                "new@example.com")
     assert update.request_body["email"] == "new@example.com"
+    assert "street" not in update.request_body  # update sends no address: not recorded either
     assert (delete.outcome, delete.before["email"], delete.after) == ("ok", "new@example.com",
                                                                       None)
     for entry in (create, update, delete):
