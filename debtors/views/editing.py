@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
 from backoffice.gateway import GatewayError
@@ -23,11 +23,8 @@ def is_htmx(request: HttpRequest) -> bool:
 
 
 def debtor_url(debtor_guid: str, anchor: str = "") -> str:
-    """The debtor's 360 page (its edit page while the 360 page does not exist)."""
-    try:
-        url = reverse("debtors:detail", args=[debtor_guid])
-    except NoReverseMatch:
-        url = reverse("debtors:edit", args=[debtor_guid])
+    """The debtor's 360 page, at one of its panels when `anchor` names it."""
+    url = reverse("debtors:detail", args=[debtor_guid])
     return f"{url}#{anchor}" if anchor else url
 
 

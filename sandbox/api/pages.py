@@ -1,26 +1,26 @@
 """One page of a filtered, ordered list and its total, fast on a 100,000-row table.
 
-The obvious `count()` then `[skip:skip + top]` leaves the choice of plan to SQLite, which
-cannot estimate how many rows a filter keeps, and guesses wrong both ways at 100,000 debtors:
-- a filter through an index that keeps many rows (`juridicalType eq 0`): it reads them all
-  through that index and sorts them (hundreds of ms), where walking the index of the ORDER BY
-  column would stop after one page;
-- a filter no index can answer that keeps few rows (`contains(fullName,'dram')`): it walks
-  the ORDER BY index testing every row of the table, where collecting the few matches and
-  sorting them would be quick.
-So, on SQLite, the plan is chosen from what the matches are:
-- up to FEW of them (found by one pass that stops after FEW + 1): that list is the total,
-  and the page is sorted from those rows alone, looked up by primary key;
-- otherwise, counted, the page is looked for among the first rows in the list's order, when
-  an index gives that order (EXPLAIN QUERY PLAN shows no sort of the whole table): a walk
-  that stops there, 10 pages' worth, then WALK rows. A filter that keeps more than a sliver
-  of the rows, uncorrelated with the order, puts a whole first page in them; when those rows
-  hold the whole page, it is the page;
-- failing that (a rare filter, one correlated with the order, an order no index gives), the
-  page is sorted from the matches only (`pk IN (subquery)`, which SQLite evaluates first),
-  the sort carrying only the keys; the page's rows follow by key.
-Every way gives exactly the rows of `queryset[skip:skip + top]`. Other databases (the
-sandbox on PostgreSQL) keep their planner's choice, which has the statistics to choose.
+The obvious `count()` then `[skip:skip + top]` leaves the plan to SQLite, which cannot tell
+how many rows a filter keeps, and at 100,000 debtors it guesses wrong both ways (measured by
+bench/sandbox_list.py, checked with EXPLAIN QUERY PLAN):
+- a filter no index answers that keeps few rows (`contains(fullName,'dram')`): it walks the
+  index of the ORDER BY column testing every row of the table, where collecting the few
+  matches and sorting them is quick;
+- a filter through an index that keeps most rows (`juridicalType eq 0` ordered by `email`):
+  it reads them all through that index and sorts them, where walking the email index would
+  stop after one page.
+So, on SQLite, the matches choose the plan:
+- up to FEW (found by one pass that stops after FEW + 1): that list is the total, and the
+  page is sorted from those rows alone, looked up by primary key;
+- up to SMALL (counted): the page is sorted from the matches only (`pk IN (subquery)`,
+  which SQLite evaluates first), the sort carrying only the keys; the rows follow by key;
+- more: the filter keeps a large share of the rows. When SQLite's own plan reads them in
+  order from an index (EXPLAIN QUERY PLAN shows no sort), it is used; otherwise the page is
+  looked for among the first rows in the list's order (10 pages' worth, then WALK rows when
+  an index gives the whole order), an index walk that stops there; a filter correlated with
+  the order may not fill the page from those, and then SQLite's own plan does.
+Every way gives exactly the rows of `queryset[skip:skip + top]`. Other databases (the sandbox
+on PostgreSQL) keep their planner's choice: it has the statistics to make it.
 """
 
 from django.db import connections
@@ -28,6 +28,7 @@ from django.db.models import QuerySet
 from django.db.models.sql.where import WhereNode
 
 FEW = 500
+SMALL = 20_000
 WALK = 5_000
 
 
@@ -39,21 +40,27 @@ def _unfiltered(queryset: QuerySet) -> QuerySet:
 
 
 def _rows(queryset: QuerySet, keys: list) -> list:
+    """The rows with these primary keys, in the keys' order."""
     found = {row.pk: row for row in _unfiltered(queryset).filter(pk__in=keys)}
     return [found[key] for key in keys]
 
 
-def _index_gives_order(queryset: QuerySet) -> bool:
-    """Whether SQLite reads `queryset` in order from an index, without sorting all of it."""
+def _sorts(queryset: QuerySet) -> tuple[bool, bool]:
+    """(sorts part of the rows, sorts all of them): what SQLite's plan for `queryset` does
+    beyond reading an index in order (EXPLAIN QUERY PLAN's "USE TEMP B-TREE")."""
     sql, params = queryset.query.sql_with_params()
     with connections[queryset.db].cursor() as cursor:
         cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
         details = [str(row[-1]) for row in cursor.fetchall()]
-    return not any(detail.startswith("USE TEMP B-TREE FOR ORDER BY") for detail in details)
+    return (any(d.startswith("USE TEMP B-TREE FOR") for d in details),
+            any(d.startswith("USE TEMP B-TREE FOR ORDER BY") for d in details))
 
 
 def page_rows(queryset: QuerySet, *, skip: int, top: int) -> tuple[int, list]:
     """(total matches, the rows of the page) of an ordered, filtered queryset."""
+    if connections[queryset.db].vendor != "sqlite":
+        total = queryset.count()
+        return total, list(queryset[skip: skip + top]) if skip < total else []
     few = list(queryset.order_by().values_list("pk", flat=True)[: FEW + 1])
     if len(few) <= FEW:
         if skip >= len(few):
@@ -62,16 +69,20 @@ def page_rows(queryset: QuerySet, *, skip: int, top: int) -> tuple[int, list]:
     total = queryset.count()
     if skip >= total:
         return total, []
-    if connections[queryset.db].vendor != "sqlite":
-        return total, list(queryset[skip: skip + top])
-    wanted = min(top, total - skip)
     keys_of = queryset.prefetch_related(None).values_list("pk", flat=True)
+    if total <= SMALL:
+        matches = _unfiltered(keys_of).filter(pk__in=queryset.order_by().values("pk"))
+        return total, _rows(queryset, list(matches[skip: skip + top]))
+    own_plan = keys_of[skip: skip + top]
+    if not _sorts(own_plan)[0]:
+        return total, _rows(queryset, list(own_plan))
+    wanted = min(top, total - skip)
     in_order = _unfiltered(queryset).values("pk")
-    if _index_gives_order(in_order[:WALK]):
-        for walk in sorted({min(WALK, max(250, 10 * (skip + top))), WALK}):
-            if skip + wanted <= walk:
-                keys = list(keys_of.filter(pk__in=in_order[:walk])[skip: skip + top])
-                if len(keys) == wanted:
-                    return total, _rows(queryset, keys)
-    matches = _unfiltered(keys_of).filter(pk__in=queryset.order_by().values("pk"))
-    return total, _rows(queryset, list(matches[skip: skip + top]))
+    some, everything = _sorts(in_order[:WALK])
+    walks = [] if everything else [max(250, 10 * (skip + top))] + ([] if some else [WALK])
+    for walk in walks:
+        if skip + wanted <= walk <= WALK:
+            keys = list(keys_of.filter(pk__in=in_order[:walk])[skip: skip + top])
+            if len(keys) == wanted:
+                return total, _rows(queryset, keys)
+    return total, _rows(queryset, list(own_plan))

@@ -25,7 +25,8 @@ def debtor(aptic, sandbox_api):
 
 def calc_data(cases: Iterable[str], *, plan_type: int = 1, number_of_payments="12",
               amount="", registration_fee="0.00", invoice_fee="0.00", reminder_fee="60.00",
-              payments: Iterable[tuple[str, str]] = (), note: str | None = None) -> dict:
+              payments: Iterable[tuple[str, str]] = (), note: str | None = None,
+              **extra: str) -> dict:
     """The calculator form as a browser posts it."""
     data: dict = {
         "payment_plan_type": str(plan_type),
@@ -47,6 +48,7 @@ def calc_data(cases: Iterable[str], *, plan_type: int = 1, number_of_payments="1
         data[f"payments-{index}-amount"] = value
     if note is not None:
         data["note"] = note
+    data.update(extra)
     return data
 
 

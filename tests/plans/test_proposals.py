@@ -284,7 +284,8 @@ def test_a_supervisor_may_withdraw_any_proposal_but_never_an_active_plan(
                                       follow=True)
     assert "Only a proposal can be withdrawn" in response.content.decode()
     assert upstream_plan(sandbox_api, guid, proposal.plan_guid)["active"] == 1
-    other = propose(agent_client, debtor, number_of_payments="6")
+    spare = sandbox_api.add_case(guid, remainingPrincipal=500.00, interestRate=0.0)
+    other = propose(agent_client, debtor, number_of_payments="6", cases=[spare["caseGuid"]])
     assert supervisor_client.post(
         f"/debtors/{guid}/plans/{other.plan_guid}/withdraw").status_code == 302
     assert upstream_plan(sandbox_api, guid, other.plan_guid) is None
