@@ -161,6 +161,11 @@ class DebtorForm(forms.Form):
     def values_from(debtor: Debtor) -> dict[str, Any]:
         """The form's values (by field name) for a debtor as read."""
         values = {name: getattr(debtor, name) for name in _VALUE_FIELDS if name != "company_name"}
+        # A select always submits an option: read "not given" as the value Aptic defaults to.
+        if values["gender"] is None:
+            values["gender"] = Gender.UNKNOWN
+        if values["conversation_notification_channel"] is None:
+            values["conversation_notification_channel"] = NotificationChannel.NONE
         composed = " ".join(p for p in (debtor.first_name, debtor.middle_name, debtor.last_name)
                             if p)
         if debtor.is_company:

@@ -24,8 +24,8 @@ from sandbox.models.plans import (
 from sandbox.plan_services import weighted_rate
 from sandbox.seed import ANCHOR, SeededDebtor, _ids_by_guid, _insert_rows
 
-ACTIVE_SHARE = 0.10  # of the debtors with an open balance
-PROPOSAL_SHARE = 0.08
+ACTIVE_SHARE = 0.06  # of the debtors with an open balance
+PROPOSAL_SHARE = 0.04
 INVOICE_FEES = {"SEK": Decimal("29.00"), "NOK": Decimal("35.00"), "EUR": Decimal("2.50")}
 
 
@@ -55,7 +55,7 @@ def _terms(rng: random.Random, balance: Decimal) -> dict:
     if kind == planmath.ANNUITY_LIMITED:
         return {"plan_type": kind, "number_of_payments": 12,
                 "amount": _round_up(balance / 18, 10)}
-    return {"plan_type": kind, "number_of_payments": 60, "amount": _round_up(balance / 80, 10)}
+    return {"plan_type": kind, "number_of_payments": 36, "amount": _round_up(balance / 60, 10)}
 
 
 def _plan_for(seeded: SeededDebtor, rng: random.Random) -> tuple[dict, list, list] | None:

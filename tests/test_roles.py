@@ -38,6 +38,7 @@ PAGES = [
     ("/accounts/password_change/", LOGIN,       200,         200,         200,         200),
     ("/debtors/",                  LOGIN,       403,         200,         200,         200),
     ("/approvals/",                LOGIN,       403,         403,         200,         200),
+    ("/proposals/mine/",           LOGIN,       403,         200,         200,         200),
     ("/audit/",                    LOGIN,       403,         403,         403,         200),
     ("/admin/",                    ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200),
     ("/admin/auth/user/",          LOGIN,       ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200),

@@ -19,7 +19,19 @@ from uuid import UUID
 from django.utils.functional import Promise
 
 
+# The exact types a stored JSON value is made of: handled first, by type identity, because
+# verify_chain runs this over every field of every entry (same results as the checks below).
+_JSON_SCALARS = frozenset({str, bool, int, type(None)})
+
+
 def jsonable(value: Any) -> Any:
+    kind = type(value)
+    if kind in _JSON_SCALARS:
+        return value
+    if kind is dict:
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if kind is list:
+        return [jsonable(v) for v in value]
     if value is None or isinstance(value, bool | str):
         return value
     if isinstance(value, enum.Enum):

@@ -136,7 +136,15 @@ class Debtor(models.Model):
             models.Index(fields=["cellular_phone_folded"], name="sbx_debtor_cell_cf"),
             models.Index(fields=["country_code_folded", "full_name_folded"],
                          name="sbx_debtor_country_name"),
-            models.Index(fields=["currency_code_folded"], name="sbx_debtor_currency_cf"),
+            # The debtor table's sorts send `<column>, debtorGuid`: on a column of few values
+            # the tiebreak would otherwise sort whole groups (see sandbox/api/pages.py).
+            models.Index(fields=["currency_code_folded", "guid"], name="sbx_debtor_currency_guid"),
+            models.Index(fields=["country_code_folded", "guid"], name="sbx_debtor_country_guid"),
+            models.Index(fields=["juridical_type", "guid"], name="sbx_debtor_type_guid"),
+            # Filters no index answers (contains, or-ed conditions) scan this, not the table.
+            models.Index(fields=["full_name_folded", "city_folded", "country_code_folded",
+                                 "currency_code_folded", "juridical_type"],
+                         name="sbx_debtor_search"),
             models.Index(fields=["juridical_type", "full_name_folded"],
                          name="sbx_debtor_type_name"),
             models.Index(fields=["date_of_birth"], name="sbx_debtor_dob"),

@@ -133,7 +133,7 @@ def test_the_json_form_runs_async(admin_client_role, guid):
 
 
 def test_an_upstream_fault_changes_only_the_banner(agent_client, guid, sandbox_api):
-    sandbox_api.set_faults(failure_rate=1.0, status=503)
+    sandbox_api.set_faults(status=503)
     answer = run(agent_client, guid, "sendReminderSms")
     assert answer["HX-Retarget"] == "#banner"
     entry, = audit_rows("service.invoke")

@@ -242,10 +242,22 @@ def test_an_upstream_fault_changes_only_the_banner(agent_client, debtor, sandbox
 
 
 def test_an_upstream_fault_without_javascript_keeps_the_form(agent_client, debtor, sandbox_api):
-    sandbox_api.set_faults(failure_rate=1.0, status=503)
+    sandbox_api.set_faults(status=503)
     answer = agent_client.post(url("add", debtor), {"address_type": "POSTAL",
                                                     "city": "Visby"})
     assert answer.status_code == 503
     assert b"data-upstream-banner" in answer.content
     assert b'value="Visby"' in answer.content
     assert audit_rows("address.create")[0].outcome == "failed"
+
+
+def test_each_control_works_without_javascript(agent_client, debtor, sandbox_api):
+    page = agent_client.get(url("edit", debtor, debtor["postal"]))
+    assert page.status_code == 200 and b"<html" in page.content
+    assert b'action="%s"' % url("edit", debtor, debtor["postal"]).encode() in page.content
+    answer = agent_client.post(url("default", debtor, debtor["postal"]), {})
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/debtors/{debtor['guid']}/#addresses"
+    assert addresses(sandbox_api, debtor["guid"])[debtor["postal"]]["defaultAddress"] is True
+    confirm = agent_client.get(url("delete", debtor, debtor["legal"]))
+    assert b"Delete this address?" in confirm.content and b"<html" in confirm.content

@@ -32,7 +32,7 @@ def edit_form(client, guid):
     return answer.context["form"]
 
 
-# --- Create ----------------------------------------------------------------------------------------
+# --- Create --------------------------------------------------------------------------------------
 
 
 def test_create_a_person_with_the_main_address(agent_client, sandbox_api, agent_user):
@@ -92,7 +92,7 @@ def test_an_upstream_validation_error_lands_on_its_field(agent_client):
 
 
 def test_create_during_an_upstream_fault_keeps_the_input(agent_client, sandbox_api):
-    sandbox_api.set_faults(failure_rate=1.0, status=503)
+    sandbox_api.set_faults(status=503)
     answer = agent_client.post(reverse("debtors:create"), NEW_PERSON)
     assert answer.status_code == 503
     assert b"data-upstream-banner" in answer.content
@@ -102,7 +102,19 @@ def test_create_during_an_upstream_fault_keeps_the_input(agent_client, sandbox_a
     assert (entry.outcome, entry.error_class) == ("failed", "ServerError")
 
 
-# --- Edit ------------------------------------------------------------------------------------------
+def test_create_while_rate_limited_asks_to_wait(agent_client, sandbox_api):
+    sandbox_api.set_faults(status=429, retryAfter=7)
+    answer = agent_client.post(reverse("debtors:create"), NEW_PERSON)
+    assert answer.status_code == 503
+    assert b"banner--warning" in answer.content
+    assert b"Wait 7 seconds" in answer.content
+    assert b'value="Astrid"' in answer.content
+    entry, = audit_rows("debtor.create")
+    assert (entry.outcome, entry.upstream_status, entry.error_class) == (
+        "refused", 429, "RateLimited")
+
+
+# --- Edit ----------------------------------------------------------------------------------------
 
 
 def test_edit_keeps_the_fields_the_form_does_not_show(agent_client, sandbox_api):
@@ -130,15 +142,17 @@ def test_edit_keeps_the_fields_the_form_does_not_show(agent_client, sandbox_api)
     assert entry.request_body["telefax"] == "+46 18 12 34 56"
 
 
-def test_the_edit_form_carries_the_fingerprint_of_what_it_shows(agent_client, sandbox_api,
-                                                                 editor_gateway):
+def test_the_edit_form_carries_the_fingerprint_of_what_it_shows(agent_client, sandbox_api):
+    from backoffice.gateway import get_gateway
+
     guid = sandbox_api.create_debtor()["debtorGuid"]
     form = edit_form(agent_client, guid)
-    assert form.initial["fingerprint"] == fingerprint(editor_gateway.debtor_get(guid))
+    assert form.initial["fingerprint"] == fingerprint(get_gateway().debtor_get(guid))
 
 
 def test_a_lost_update_is_refused_and_shows_theirs_beside_yours(agent_client, sandbox_api):
-    guid = sandbox_api.create_debtor(email="old@example.se", homePhone="+46 8 123 45 67")["debtorGuid"]
+    created = sandbox_api.create_debtor(email="old@example.se", homePhone="+46 8 123 45 67")
+    guid = created["debtorGuid"]
     form = edit_form(agent_client, guid)
     put_debtor(sandbox_api, guid, homePhone="+46 8 765 43 21", domicile="Solna")  # someone else
 
@@ -222,7 +236,7 @@ def test_edit_of_an_unknown_debtor_is_a_404(agent_client):
     assert answer.status_code == 404
 
 
-# --- Delete ----------------------------------------------------------------------------------------
+# --- Delete --------------------------------------------------------------------------------------
 
 
 def test_delete_asks_then_deletes(agent_client, sandbox_api):
