@@ -140,12 +140,20 @@ class DebtorForm(forms.Form):
         ("address", _("Main address"), None, ADDRESS_FIELDS),
     )
 
-    def __init__(self, *args: Any, creating: bool, country: str | None = None, **kwargs: Any):
+    def __init__(self, *args: Any, creating: bool, country: str | None = None,
+                 masked_id: str = "", **kwargs: Any):
         """`country`: the debtor's country for an edit (its default address); a new debtor's
-        comes from the main address fields."""
+        comes from the main address fields. `masked_id`: the ID number on record as the user
+        may see it (agents), which the edit form then never holds in full: left blank it is
+        kept, typed it is replaced."""
         super().__init__(*args, **kwargs)
         self.creating = creating
         self.country = country
+        self.mask_id = bool(masked_id) and not creating
+        if self.mask_id:
+            self.fields["id_number"].help_text = _(
+                "On record: %(masked)s. Leave blank to keep it; type a number to replace it."
+            ) % {"masked": masked_id}
         self.fields["country_code"].choices = country_choices()
         if creating:
             del self.fields["fingerprint"], self.fields["original"]
@@ -177,12 +185,18 @@ class DebtorForm(forms.Form):
 
     @classmethod
     def initial_for(cls, debtor: Debtor, fingerprint: str,
-                    values: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                    values: Mapping[str, Any] | None = None, *,
+                    mask_id: bool = False) -> dict[str, Any]:
         """Initial data of an edit form: `values` (default: the debtor's), with the signed
-        values as read and the record's fingerprint."""
-        shown = dict(values if values is not None else cls.values_from(debtor))
-        original = sign_values(cls.values_from(debtor))
-        return {**shown, "fingerprint": fingerprint, "original": original}
+        values as read and the record's fingerprint. With `mask_id` the ID number on record
+        appears in neither (signing is not encryption)."""
+        read = cls.values_from(debtor)
+        shown = dict(values if values is not None else read)
+        if mask_id:
+            read.pop("id_number")
+            if values is None or shown.get("id_number") == debtor.id_number:
+                shown["id_number"] = None
+        return {**shown, "fingerprint": fingerprint, "original": sign_values(read)}
 
     def _read_original(self) -> dict[str, Any] | None:
         token = (self.data.get(self.add_prefix("original")) if self.is_bound
@@ -262,8 +276,12 @@ class DebtorForm(forms.Form):
         return self.cleaned_data.get("juridical_type") == JuridicalType.LEGAL_ENTITY
 
     def values(self) -> dict[str, Any]:
-        """The cleaned values by field name (the shown debtor fields, not the address)."""
-        return {name: self.cleaned_data.get(name) for name in _VALUE_FIELDS}
+        """The cleaned values by field name (the shown debtor fields, not the address); a
+        masked ID number left blank is not among them (the record keeps its own)."""
+        values = {name: self.cleaned_data.get(name) for name in _VALUE_FIELDS}
+        if self.mask_id and not values["id_number"]:
+            del values["id_number"]
+        return values
 
     def debtor_changes(self) -> dict[str, Any]:
         """The shown fields as `DebtorInput` keyword arguments (apply with `as_input`)."""

@@ -148,6 +148,7 @@ class DebtorTable(Table):
         }
         order_by = ("full_name",)
         empty_text = _("No debtor matches this search.")
+        default = MISSING
         orderable = True
 
     def __init__(self, data: GatewayPageData, *, mask_ids: bool, **kwargs):

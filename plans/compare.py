@@ -5,7 +5,10 @@ Both only pick and format what Aptic answered; nothing here adds up or derives a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -15,11 +18,14 @@ from backoffice.gateway import PaymentPlan, PlanState, PlanType, snapshot
 from backoffice.templatetags.formatting import date_only, money, percent
 
 MAX_PERIOD_DIFFERENCES = 12
+PINNED_PREFIX = "pinned-"
+_MONEY_FIGURES = ("monthly_payment", "first_payment", "last_payment", "total_interest",
+                  "total_fee", "total_amount", "annual_percentage")
 
 
 @dataclass(frozen=True)
 class PlanFigures:
-    """One plan's headline figures as strings (they live in the session while pinned)."""
+    """One plan's headline figures as strings (pinned ones ride along in hidden fields)."""
 
     plan_type: str
     currency: str
@@ -38,11 +44,27 @@ class PlanFigures:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> PlanFigures | None:
-        try:
-            return cls(**{k: str(data[k]) for k in cls.__dataclass_fields__})
-        except (KeyError, TypeError):
+    def from_form(cls, data: Mapping[str, Any], prefix: str = PINNED_PREFIX
+                  ) -> PlanFigures | None:
+        """The figures carried in hidden `pinned-*` fields, or None when absent or garbled
+        (they come back from the browser, so each is checked to be what it claims)."""
+        values = {name: str(data.get(prefix + name) or "") for name in cls.__dataclass_fields__}
+        if not values["total_amount"]:
             return None
+        try:
+            for name in _MONEY_FIGURES:
+                if values[name]:
+                    Decimal(values[name])
+            for name in ("first_due_date", "last_due_date"):
+                if values[name]:
+                    date.fromisoformat(values[name])
+            int(values["number_of_payments"] or 0)
+            int(values["plan_type"] or 0)
+        except (InvalidOperation, ValueError):
+            return None
+        if not values["currency"].isalpha() or len(values["currency"]) != 3:
+            values["currency"] = ""
+        return cls(**values)
 
 
 def _text(value: Any) -> str:

@@ -13,6 +13,7 @@ PAGES = [
     ("/accounts/profile/", "admin_user", "profile-admin"),
     ("/accounts/password_change/", "supervisor_user", "password-change"),
     ("/", "norole_user", "home-no-role"),
+    ("/proposals/mine/", "agent_user", "plans-my-proposals"),
 ]
 
 

@@ -37,6 +37,7 @@ PAGES = [
     ("/accounts/profile/",         LOGIN,       200,         200,         200,         200),
     ("/accounts/password_change/", LOGIN,       200,         200,         200,         200),
     ("/debtors/",                  LOGIN,       403,         200,         200,         200),
+    ("/debtors/saved/",            LOGIN,       405,         405,         405,         405),
     ("/approvals/",                LOGIN,       403,         403,         200,         200),
     ("/proposals/mine/",           LOGIN,       403,         200,         200,         200),
     ("/audit/",                    LOGIN,       403,         403,         403,         200),

@@ -18,7 +18,6 @@ from uuid import UUID
 
 from django.utils.functional import Promise
 
-
 # The exact types a stored JSON value is made of: handled first, by type identity, because
 # verify_chain runs this over every field of every entry (same results as the checks below).
 _JSON_SCALARS = frozenset({str, bool, int, type(None)})

@@ -10,6 +10,8 @@ one row per change: a field added, removed or changed. Nested values are walked:
 - lists of plain values (an extra field's strings) aligned as sequences.
 
 A whole object added or removed inside a list is one row whose value is shown compactly.
+Fields are listed in name order (PostgreSQL's jsonb keeps no order of its own); inside a
+compact object the identifying key comes first.
 """
 
 import difflib
@@ -70,7 +72,11 @@ def format_value(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, dict):
-        return "; ".join(f"{key}: {format_value(item)}" for key, item in value.items())
+        # Identifying keys first, then by name: PostgreSQL's jsonb does not keep the order
+        # keys were written, and the page should read the same on every database.
+        keys = [key for key in ROW_KEYS if key in value]
+        keys += sorted(key for key in value if key not in ROW_KEYS)
+        return "; ".join(f"{key}: {format_value(value[key])}" for key in keys)
     if isinstance(value, list):
         if all(not isinstance(item, dict | list) for item in value):
             return ", ".join(format_value(item) for item in value) if value else "[]"
@@ -114,8 +120,9 @@ def _canonical(value: Any) -> str:
 
 
 def _diff_dicts(path: tuple[str, ...], before: dict, after: dict) -> Iterable[Change]:
-    keys = list(before) + [key for key in after if key not in before]
-    for key in keys:
+    # Sorted: PostgreSQL's jsonb does not keep key order, and the page should read the same
+    # on every database.
+    for key in sorted(set(before) | set(after)):
         yield from _diff(
             (*path, str(key)), before.get(key, _MISSING), after.get(key, _MISSING)
         )

@@ -29,6 +29,7 @@ from backoffice.gateway import (
     gather,
     get_gateway,
 )
+from backoffice.templatetags.formatting import masked_id
 from backoffice.ui import upstream_banner
 from debtors import services
 from debtors.forms_address import FingerprintForm
@@ -98,12 +99,13 @@ def edit(request: HttpRequest, guid) -> HttpResponse:
                        "banner": upstream_banner(exc)}, status=UNAVAILABLE)
 
     context: dict[str, Any] = {"title": title, "debtor": debtor, "debtor_guid": guid}
+    masked = _masked_id(request, debtor)
     if request.method != "POST":
-        form = DebtorForm(initial=DebtorForm.initial_for(debtor, fingerprint(debtor)),
-                          creating=False, country=country)
+        initial = DebtorForm.initial_for(debtor, fingerprint(debtor), mask_id=bool(masked))
+        form = DebtorForm(initial=initial, creating=False, country=country, masked_id=masked)
         return render(request, "debtors/form.html", {**context, "form": form})
 
-    form = DebtorForm(request.POST, creating=False, country=country)
+    form = DebtorForm(request.POST, creating=False, country=country, masked_id=masked)
     context["form"] = form
     if not form.is_valid():
         return render(request, "debtors/form.html", context, status=INVALID)
@@ -128,6 +130,13 @@ def edit(request: HttpRequest, guid) -> HttpResponse:
     return redirect(debtor_url(guid))
 
 
+def _masked_id(request: HttpRequest, debtor: Debtor) -> str:
+    """The ID number as an agent may see it ("" when the user sees it in full, or none)."""
+    if debtor.id_number and roles.is_agent_only(request.user):
+        return masked_id(debtor.id_number)
+    return ""
+
+
 def _display(form: DebtorForm, name: str, value: Any) -> str:
     if value is None:
         return "—"
@@ -146,22 +155,26 @@ def _stale(request: HttpRequest, form: DebtorForm, error: StaleRecord, context: 
     record with the user's own changes applied, and the current fingerprint."""
     current: Debtor = error.current
     original = comparable(form.original_values or {})
-    yours_raw = form.values()
+    yours_raw = form.values()  # without a masked ID number left blank
     yours, theirs = comparable(yours_raw), comparable(DebtorForm.values_from(current))
-    mine = {n for n in value_fields() if yours[n] != original.get(n)}
-    rows = [
-        {
+    mine = {n for n in yours if yours[n] != original.get(n)}
+    masked = _masked_id(request, current)
+    rows = []
+    for n in value_fields():
+        if n not in yours or yours[n] == theirs[n]:
+            continue
+        hidden = n == "id_number" and form.mask_id
+        rows.append({
             "label": form.fields[n].label,
-            "theirs": _display(form, n, theirs[n]),
+            "theirs": (masked or "—") if hidden else _display(form, n, theirs[n]),
             "yours": _display(form, n, yours[n]),
             "changed_by_you": n in mine,
-            "changed_by_them": theirs[n] != original.get(n),
-        }
-        for n in value_fields() if yours[n] != theirs[n]
-    ]
+            "changed_by_them": not hidden and theirs[n] != original.get(n),
+        })
     merged = {**DebtorForm.values_from(current), **{n: yours_raw[n] for n in mine}}
-    again = DebtorForm(initial=DebtorForm.initial_for(current, error.current_fingerprint, merged),
-                       creating=False, country=country)
+    initial = DebtorForm.initial_for(current, error.current_fingerprint, merged,
+                                     mask_id=bool(masked))
+    again = DebtorForm(initial=initial, creating=False, country=country, masked_id=masked)
     return render(request, "debtors/form.html",
                   {**context, "form": again, "debtor": current, "conflict_rows": rows},
                   status=CONFLICT)

@@ -44,13 +44,10 @@ from plans.views.common import debtor_page_url, deny, is_htmx, vary_on_htmx
 DEFAULT_NUMBER_OF_PAYMENTS = 12
 
 
-def _pin_key(guid: str) -> str:
-    return f"plans:pinned:{guid}"
-
-
-def _pinned(request: HttpRequest, guid: str) -> PlanFigures | None:
-    data = request.session.get(_pin_key(guid))
-    return PlanFigures.from_dict(data) if isinstance(data, dict) else None
+def _pinned(request: HttpRequest) -> PlanFigures | None:
+    """The pinned plan's figures, carried in the form's hidden `pinned-*` fields (not in the
+    session: concurrent recalculations would save over each other's sessions)."""
+    return PlanFigures.from_form(request.POST) if request.method == "POST" else None
 
 
 def _default_data(setup: CalculatorSetup) -> QueryDict:
@@ -139,7 +136,7 @@ def _context(request: HttpRequest, guid: str, calc: Calculation, **extra: Any
         "chart": plan_chart_svg(plan.periods, currency=plan.currency_code or "")
         if plan and plan.periods else "",
         "figures": plan_figures(plan) if plan else None,
-        "pinned": _pinned(request, guid),
+        "pinned": _pinned(request),
         "debtor_url": debtor_page_url(guid),
         "can_propose": roles.user_can(request.user, roles.PROPOSE_PLANS),
         "direct_limits": policies.direct_activation_limits(),
@@ -167,7 +164,7 @@ def _page(request: HttpRequest, guid: str, calc: Calculation, *, status: int = 2
 def _unavailable_page(request: HttpRequest, guid: str, error: GatewayError) -> HttpResponse:
     context = {"debtor_guid": guid, "debtor_url": debtor_page_url(guid),
                "banner": upstream_banner(error, retry_url=request.get_full_path())}
-    return render(request, "plans/calculator_unavailable.html", context)
+    return render(request, "plans/calculator_unavailable.html", context, status=503)
 
 
 @require_http_methods(["GET", "POST"])
@@ -194,16 +191,17 @@ def _result(request: HttpRequest, guid: str, *, pin: bool | None = None) -> Http
             return upstream_error_fragment(request, setup)
         return _unavailable_page(request, guid, setup)
     calc = Calculation(setup, request.POST).run(guid)
+    extra: dict[str, Any] = {}
     if pin is False:
-        request.session.pop(_pin_key(guid), None)
+        extra["pinned"] = None
     elif pin and calc.plan is not None:
-        request.session[_pin_key(guid)] = plan_figures(calc.plan).as_dict()
+        extra["pinned"] = plan_figures(calc.plan)
     if not is_htmx(request):
-        return _page(request, guid, calc)
+        return _page(request, guid, calc, **extra)
     if calc.upstream is not None:
         return vary_on_htmx(upstream_error_fragment(request, calc.upstream))
     response = render(request, "plans/partials/calculate_response.html",
-                      _context(request, guid, calc))
+                      _context(request, guid, calc, **extra))
     return vary_on_htmx(response)
 
 
@@ -217,7 +215,7 @@ def calculate(request: HttpRequest, guid) -> HttpResponse:
 @require_POST
 @roles.permission_required(roles.CALCULATE_PLANS, action="plan.calculate")
 def pin(request: HttpRequest, guid) -> HttpResponse:
-    """Keeps the current result's figures in the session to compare the next ones with."""
+    """Pins the current result's figures (into hidden fields) to compare the next ones with."""
     return _result(request, str(guid), pin=True)
 
 
@@ -257,7 +255,6 @@ def propose(request: HttpRequest, guid) -> HttpResponse:
     except GatewayError as exc:
         calc.refusal = services.refusal_text(exc)
         return _page(request, guid, calc, note_form=note_form, status=409)
-    request.session.pop(_pin_key(guid), None)
     if request.POST.get("activate"):
         return _activate_directly(request, proposal)
     messages.success(request, _("The plan was proposed and waits for approval."))

@@ -6,6 +6,7 @@ sandbox's root (…/sandbox), so `/api/v1/...`, `/oauth/token` and `/control/...
 tests/sandbox/test_openapi.py proves the document and the URLconf list the same routes.
 """
 
+import re
 from functools import cache
 from typing import Any
 
@@ -123,12 +124,14 @@ def _service_ops(debtor: bool) -> dict[str, dict]:
             202: _json(ref("Empty"), "Accepted (async=true).")},
         errors=(400, 404),
         description="Known definitions: " + ", ".join(SERVICES) + ". Unknown: 404.")}}
+    needs = {"sendReminderSms": "phoneNumber", "requestAddressLookup": "idNumber"}
     for name, service in SERVICES.items():
         body = dict(service.body_schema)
-        if not debtor and name == "sendReminderSms":
-            body["required"] = ["phoneNumber"]
-        if not debtor and name == "requestAddressLookup":
-            body["required"] = ["idNumber"]
+        if not debtor and name in needs:  # no debtor to take it from: the body must give it
+            field = needs[name]
+            body["properties"] = {**body["properties"], field: {
+                **body["properties"][field], "type": "string"}}
+            body["required"] = [field]
         paths[f"{prefix}/{name}"] = {"post": op(
             f"{'invokeDebtorService' if debtor else 'invokeService'}_{name}",
             f"{'S1' if debtor else 'S2'} {name}: {service.summary}", "Services",
@@ -139,8 +142,50 @@ def _service_ops(debtor: bool) -> dict[str, dict]:
     return paths
 
 
+# OpenAPI links: what an answer makes reachable (tools use them for stateful tests).
+_LINKS = {
+    "createDebtor": ({"debtorGuid": "$response.body#/debtorGuid"}, (
+        "getDebtor", "updateDebtor", "deleteDebtor", "getCaseSummary", "listCases",
+        "listAddresses", "createAddress", "listExtraFields", "createExtraField",
+        "listPaymentPlans", "createPaymentPlan", "calculatePaymentPlan",
+        "invokeDebtorService_echo")),
+    "createAddress": ({"debtorGuid": "$request.path.debtorGuid",
+                       "addressGuid": "$response.body#/addressGuid"},
+                      ("getAddress", "updateAddress", "deleteAddress")),
+    "createExtraField": ({"debtorGuid": "$request.path.debtorGuid",
+                          "name": "$response.body#/name"},
+                         ("getExtraField", "updateExtraField", "deleteExtraField")),
+    "createPaymentPlan": ({"debtorGuid": "$request.path.debtorGuid",
+                           "paymentplanGuid": "$response.body#/paymentPlanGuid"},
+                          ("getPaymentPlan", "updatePaymentPlan", "deletePaymentPlan",
+                           "activatePaymentPlan")),
+    "controlAddCase": ({"debtorGuid": "$request.body#/debtorGuid",
+                        "caseGuid": "$response.body#/caseGuid"}, ("getCase",)),
+}
+
+
+def _with_links(paths: dict[str, dict]) -> dict[str, dict]:
+    operations = {op["operationId"]: (path, op) for path, item in paths.items()
+                  for op in item.values()}
+    for source, (values, targets) in _LINKS.items():
+        _, operation = operations[source]
+        created = next(code for code in ("201", "200") if code in operation["responses"])
+        links = {}
+        for target in targets:
+            path, _ = operations[target]
+            names = re.findall(r"\{(\w+)\}", path)
+            links[target] = {"operationId": target,
+                             "parameters": {name: values[name] for name in names}}
+        operation["responses"][created]["links"] = links
+    return paths
+
+
 @cache
 def _paths() -> dict[str, dict]:
+    return _with_links(_operations())
+
+
+def _operations() -> dict[str, dict]:
     d, p = ("debtorGuid",), ("debtorGuid", "paymentplanGuid")
     plan_answer = _json(ref("PaymentPlan"), "The payment plan.")
     return {

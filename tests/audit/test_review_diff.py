@@ -25,12 +25,12 @@ def rows(changes):
     return [(c.kind, c.label, c.before_text, c.after_text) for c in changes]
 
 
-def test_create_lists_every_field_as_added():
+def test_create_lists_every_field_as_added_in_name_order():
     changes = diff_states(None, {"first_name": "Anna", "last_name": "Berg", "city": None})
     assert rows(changes) == [
+        (ADDED, "city", "", "null"),
         (ADDED, "first_name", "", "Anna"),
         (ADDED, "last_name", "", "Berg"),
-        (ADDED, "city", "", "null"),
     ]
 
 
@@ -48,8 +48,8 @@ def test_update_shows_changed_added_and_removed_fields_only():
              "language_code": "sv"}
     assert rows(diff_states(before, after)) == [
         (CHANGED, "email", "anna@example.com", "anna.berg@example.com"),
-        (REMOVED, "phone", "070", ""),
         (ADDED, "language_code", "", "sv"),
+        (REMOVED, "phone", "070", ""),
     ]
 
 
@@ -93,8 +93,8 @@ def test_plan_periods_are_matched_by_period_number_before_due_date():
     after = {"periods": [{"period_number": 1, "due_date": "2026-01-28", "amount": "100.00"},
                          {"period_number": 2, "due_date": "2026-03-01", "amount": "120.00"}]}
     assert rows(diff_states(before, after)) == [
-        (CHANGED, path("periods", "period_number 2", "due_date"), "2026-02-28", "2026-03-01"),
         (CHANGED, path("periods", "period_number 2", "amount"), "100.00", "120.00"),
+        (CHANGED, path("periods", "period_number 2", "due_date"), "2026-02-28", "2026-03-01"),
     ]
 
 
@@ -120,7 +120,10 @@ def test_type_changes_count_as_changes():
 @pytest.mark.parametrize(
     ("value", "text"),
     [(None, "null"), (True, "true"), (Decimal("10.50"), "10.50"), ([], "[]"),
-     ({"a": [1, 2]}, "a: 1, 2"), ([{"x": 1}, {"x": 2}], "[x: 1] | [x: 2]")],
+     ({"a": [1, 2]}, "a: 1, 2"), ([{"x": 1}, {"x": 2}], "[x: 1] | [x: 2]"),
+     # Identifying key first, the rest by name, whatever order the database kept.
+     ({"amount": "1.00", "due_date": "2026-01-28"}, "due_date: 2026-01-28; amount: 1.00"),
+     ({"b": 1, "a": 2}, "a: 2; b: 1")],
 )
 def test_values_are_shown_compactly(value, text):
     assert format_value(value) == text

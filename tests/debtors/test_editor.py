@@ -288,3 +288,47 @@ def test_delete_of_a_debtor_changed_meanwhile_asks_again(agent_client, sandbox_a
     assert answer.context["fingerprint"] != page.context["fingerprint"]
     assert upstream(sandbox_api, f"/debtors/{guid}")["email"] == "changed@example.se"
     assert audit_rows("debtor.delete")[0].reason == "stale"
+
+
+# --- Personal data: the ID number stays masked for agents ----------------------------------------
+
+
+def test_the_agent_edit_form_never_holds_the_id_number(agent_client, supervisor_client,
+                                                       sandbox_api):
+    from django.core import signing
+
+    guid = sandbox_api.create_debtor(idNumber="19811228-9874")["debtorGuid"]
+    page = agent_client.get(reverse("debtors:edit", args=[guid]))
+    html = page.content.decode()
+    assert "9874" in html and "19811228" not in html and "811228" not in html
+    original = signing.loads(page.context["form"].initial["original"],
+                             salt="debtors.form-original")
+    assert "id_number" not in original
+    full = supervisor_client.get(reverse("debtors:edit", args=[guid]))
+    assert "811228" in full.content.decode()
+
+    # Left blank, the number on record is kept; typed, it replaces it.
+    form = page.context["form"]
+    assert agent_client.post(reverse("debtors:edit", args=[guid]),
+                             post_data(form, email="a@example.se")).status_code == 302
+    assert upstream(sandbox_api, f"/debtors/{guid}")["idNumber"] == "19811228-9874"
+    form = edit_form(agent_client, guid)
+    assert agent_client.post(reverse("debtors:edit", args=[guid]),
+                             post_data(form, id_number="8112289874")).status_code == 302
+    form = edit_form(agent_client, guid)
+    bad = agent_client.post(reverse("debtors:edit", args=[guid]),
+                            post_data(form, id_number="8112289875"))
+    assert "id_number" in bad.context["form"].errors
+
+
+def test_a_conflict_shown_to_an_agent_masks_their_id_number(agent_client, sandbox_api):
+    guid = sandbox_api.create_debtor(idNumber="19811228-9874")["debtorGuid"]
+    form = edit_form(agent_client, guid)
+    put_debtor(sandbox_api, guid, idNumber="19800517-0306")
+    answer = agent_client.post(reverse("debtors:edit", args=[guid]),
+                               post_data(form, id_number="8112289874"))
+    assert answer.status_code == 409
+    html = answer.content.decode()
+    assert "0306" in html and "19800517" not in html and "800517" not in html
+    row, = [r for r in answer.context["conflict_rows"] if str(r["label"]) == "ID number"]
+    assert row["yours"] == "19811228-9874"  # what the agent typed is theirs to see

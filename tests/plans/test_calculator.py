@@ -3,6 +3,7 @@ before any call, upstream errors on the right field, compare, and upstream fault
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -239,9 +240,15 @@ def test_pin_and_compare_two_plans(agent_client, agent_user, debtor):
     base = f"/debtors/{guid}/plans/new"
     pinned = htmx(agent_client, f"{base}/pin", calc_data(case_guids(debtor),
                                                         number_of_payments="12"))
-    assert "data-compare" in pinned.content.decode()
+    pinned_html = pinned.content.decode()
+    assert "data-compare" in pinned_html
+    # The pinned figures come back as hidden fields of the form, which every later
+    # recalculation posts again.
+    hidden = dict(re.findall(r'<input type="hidden" name="(pinned-[a-z_]+)" value="([^"]*)"',
+                             pinned_html))
+    assert hidden["pinned-number_of_payments"] == "12"
     response = htmx(agent_client, f"{base}/calculate",
-                    calc_data(case_guids(debtor), number_of_payments="24"))
+                    {**calc_data(case_guids(debtor), number_of_payments="24"), **hidden})
     html = response.content.decode()
     n12 = direct_calculate(guid, _plan_input(debtor, payment_plan_type=1, number_of_payments=12),
                            agent_user)
@@ -259,5 +266,15 @@ def test_pin_and_compare_two_plans(agent_client, agent_user, debtor):
     assert number(cell("current", "total_interest")) == n24.total_interest
     assert number(cell("pinned", "annual_percentage")) == n12.annual_percentage
     assert number(cell("current", "total_amount")) == n24.total_amount
-    cleared = htmx(agent_client, f"{base}/unpin", calc_data(case_guids(debtor)))
+    cleared = htmx(agent_client, f"{base}/unpin", {**calc_data(case_guids(debtor)), **hidden})
     assert "data-compare" not in cleared.content.decode()
+    assert 'name="pinned-' not in cleared.content.decode()
+
+
+def test_garbled_pinned_fields_are_ignored(agent_client, debtor):
+    guid = debtor["debtorGuid"]
+    data = {**calc_data(case_guids(debtor)), "pinned-total_amount": "<script>",
+            "pinned-number_of_payments": "x"}
+    response = htmx(agent_client, f"/debtors/{guid}/plans/new/calculate", data)
+    assert response.status_code == 200
+    assert "data-compare" not in response.content.decode()
