@@ -1,5 +1,8 @@
 """Fixtures and helpers of the debtor search and 360 tests (imported by those modules).
 
+Import the fixtures by their function names (`quick_gateway_fixture`, `upstream_fixture`);
+tests ask for them as `quick_gateway` and `upstream`.
+
 `upstream` installs, as the process-wide gateway, one whose HTTP goes through a `Recorder`:
 real HTTP to the test sandbox, every API request remembered (to count upstream calls per
 render, and to see them overlap), and chosen paths answered with a fault instead.
@@ -59,8 +62,8 @@ class Recorder(httpx.BaseTransport):
                 self.in_flight -= 1
 
 
-@pytest.fixture
-def quick_gateway(aptic, settings):
+@pytest.fixture(name="quick_gateway")
+def quick_gateway_fixture(aptic, settings):
     """Short retry waits and a breaker that does not open during a test."""
     settings.APTIC_RETRY_WAIT_INITIAL = 0.01
     settings.APTIC_RETRY_WAIT_MAX = 0.05
@@ -73,8 +76,8 @@ def quick_gateway(aptic, settings):
     return aptic
 
 
-@pytest.fixture
-def upstream(quick_gateway, monkeypatch):
+@pytest.fixture(name="upstream")
+def upstream_fixture(quick_gateway, monkeypatch):
     """The app's gateway, recording (and optionally failing) every API request it makes."""
     from backoffice import gateway
 

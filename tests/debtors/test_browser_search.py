@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.debtors.search_support import (  # noqa: F401 - fixtures
-    quick_gateway,
+    quick_gateway_fixture,
     swedish_personnummer,
     unique_word,
 )

@@ -8,10 +8,10 @@ import pytest
 from backoffice.audit.models import AuditEntry
 from backoffice.audit.services import audit_record
 from tests.debtors.search_support import (  # noqa: F401 - fixtures
-    quick_gateway,
+    quick_gateway_fixture,
     swedish_personnummer,
     unique_word,
-    upstream,
+    upstream_fixture,
 )
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from debtors.models import SavedSearch
-from tests.debtors.search_support import quick_gateway  # noqa: F401 - fixtures
+from tests.debtors.search_support import quick_gateway_fixture  # noqa: F401 - fixtures
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

@@ -6,12 +6,12 @@ import re
 import pytest
 
 from tests.debtors.search_support import (  # noqa: F401 - fixtures
-    quick_gateway,
+    quick_gateway_fixture,
     rows_html,
     swedish_orgnr,
     swedish_personnummer,
     unique_word,
-    upstream,
+    upstream_fixture,
 )
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -4,7 +4,10 @@ sign-in page, users without a role get 403, agents, supervisors and admins get i
 import pytest
 
 from debtors.models import SavedSearch
-from tests.debtors.search_support import quick_gateway, unique_word  # noqa: F401 - fixtures
+from tests.debtors.search_support import (  # noqa: F401 - fixtures
+    quick_gateway_fixture,
+    unique_word,
+)
 
 UNKNOWN_CASE = "00000000-0000-4000-8000-000000000000"
 
