@@ -6,7 +6,6 @@ from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import QueryDict
 
 from debtors.models import SavedSearch
 
@@ -39,11 +38,3 @@ def saved_search_delete(*, owner, saved_search_id: int) -> None:
     if saved.owner_id != owner.pk:
         raise PermissionDenied
     saved.delete()
-
-
-def saved_search_query(saved: SavedSearch) -> str:
-    """The search page's query string for a saved search."""
-    query = QueryDict(mutable=True)
-    for key, value in saved.params.items():
-        query[key] = value
-    return query.urlencode()

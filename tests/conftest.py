@@ -23,6 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 SANDBOX_MODE = os.environ.get("SANDBOX_MODE", "mounted")
 
+# The live server writes headers and body separately; with Nagle's algorithm on, every
+# kept-alive answer would wait for the client's delayed ACK (~40 ms a call).
+from django.core.servers import basehttp  # noqa: E402
+
+basehttp.WSGIRequestHandler.disable_nagle_algorithm = True
+
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls in the same
 # test are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -14,6 +14,7 @@ PAGES = [
     ("/accounts/password_change/", "supervisor_user", "password-change"),
     ("/", "norole_user", "home-no-role"),
     ("/proposals/mine/", "agent_user", "plans-my-proposals"),
+    ("/debtors/?q=Nobody", "agent_user", "debtor-search-no-match"),
 ]
 
 

@@ -15,7 +15,7 @@ from backoffice.gateway import GatewayError
 from backoffice.ui import upstream_banner
 from debtors import selectors
 from debtors.forms import SavedSearchForm, SearchForm
-from debtors.saved_searches import saved_search_list, saved_search_query
+from debtors.saved_searches import saved_search_list
 from debtors.search import debtor_filter
 from debtors.tables import DEBTOR_ORDER_FIELDS, DebtorTable, GatewayPageData
 
@@ -104,10 +104,11 @@ def search(request: HttpRequest) -> HttpResponse:
     context["fragment"] = fragment
     if fragment:
         response = render(request, "debtors/search.html#results", context)
-        if context.get("upstream_error") is None:
-            push_url(response, search_url(params, context["page_number"]))
-        else:
+        if context.get("upstream_error") is not None:
             response["X-Upstream-Status"] = type(context["upstream_error"]).__name__
+        elif table is not None:
+            # The address bar gets the canonical URL of what is shown (no empty parameters).
+            push_url(response, search_url(params, context["page_number"]))
     else:
         context["saved_searches"] = [
             (saved, search_url(saved.params)) for saved in saved_search_list(user=request.user)
@@ -116,5 +117,3 @@ def search(request: HttpRequest) -> HttpResponse:
     patch_vary_headers(response, ("HX-Request",))
     return response
 
-
-__all__ = ["is_fragment_request", "saved_search_query", "search", "search_url"]

@@ -43,6 +43,13 @@ def portfolio(sandbox_api):
     return surname, first
 
 
+def console_errors(page) -> list[str]:
+    """The page's console errors (CSP violations show up there)."""
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    return errors
+
+
 def rows(page):
     return page.locator("#debtor-table tbody tr")
 
@@ -51,6 +58,7 @@ def test_agent_searches_sorts_pages_and_opens_a_debtor(
     quick_gateway, page, login, agent_user, app_url, portfolio, axe_check, screenshot
 ):
     surname, first_guid = portfolio
+    errors = console_errors(page)
     login(page, agent_user)
     page.goto(f"{app_url}/debtors/")
     page.evaluate("window.__marker = 1")
@@ -64,7 +72,7 @@ def test_agent_searches_sorts_pages_and_opens_a_debtor(
     assert answer.value.request.headers.get("hx-request") == "true"
     page.wait_for_url(re.compile(rf"/debtors/\?q={surname}$"))
     assert rows(page).count() == 25
-    assert "Showing 1–25 of 30 debtors" in page.locator("#results").inner_text()
+    assert "Showing 1\N{EN DASH}25 of 30 debtors" in page.locator("#results").inner_text()
     assert page.evaluate("window.__marker") == 1, "the page was reloaded"
     assert rows(page).first.inner_text().startswith(f"N00 {surname}")
     assert f"••••••-{NUMBER[-4:]}" in rows(page).first.inner_text()  # masked for agents
@@ -99,12 +107,14 @@ def test_agent_searches_sorts_pages_and_opens_a_debtor(
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/debtors/{first_guid}/")
     assert page.locator("h1").inner_text() == f"N00 {surname}"
+    assert not errors, errors  # e.g. a CSP violation
 
 
 def test_the_360_in_the_browser(
     quick_gateway, page, login, agent_user, app_url, portfolio, axe_check, screenshot
 ):
-    surname, guid = portfolio
+    _surname, guid = portfolio
+    errors = console_errors(page)
     login(page, agent_user)
     page.goto(f"{app_url}/debtors/{guid}/")
     summary = page.locator("#summary").inner_text()
@@ -130,3 +140,4 @@ def test_the_360_in_the_browser(
     assert NUMBER in page.locator("#profile").inner_text()
     assert page.evaluate("window.__marker") == 1
     axe_check(page, "debtor 360 after reveal")
+    assert not errors, errors

@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-from backoffice.audit.models import AuditEntry
 from backoffice.audit.services import audit_record
 from tests.debtors.search_support import (  # noqa: F401 - fixtures
     quick_gateway_fixture,
@@ -23,7 +22,8 @@ def debtor(sandbox_api):
     """A debtor with two active cases and a closed one, a second address and extra fields."""
     created = sandbox_api.create_debtor(
         firstname="Karin", lastname=unique_word(), idNumber=swedish_personnummer("19661203"),
-        cellularPhone="+46 70 555 12 34", email="karin@example.se", dateOfBirth="1966-12-03T00:00:00Z",
+        cellularPhone="+46 70 555 12 34", email="karin@example.se",
+        dateOfBirth="1966-12-03T00:00:00Z",
         street="Storgatan", houseNo="4", zipCode="753 20",
     )
     guid = created["debtorGuid"]

@@ -180,14 +180,14 @@ def test_paging_is_server_side_with_a_last_page_message(quick_gateway, agent_cli
     html = search(agent_client, q=surname)
     names = rows_html(html)
     assert len(names) == 25 and names[0] == f"P00 {surname}"
-    assert "Showing 1–25 of 27 debtors" in html
+    assert "Showing 1\N{EN DASH}25 of 27 debtors" in html
     assert 'data-results-state="last-page"' not in html
     assert 'rel="next"' in html
 
     upstream.reset()
     html = search(agent_client, q=surname, page=2)
     assert rows_html(html) == [f"P25 {surname}", f"P26 {surname}"]
-    assert "Showing 26–27 of 27 debtors" in html
+    assert "Showing 26\N{EN DASH}27 of 27 debtors" in html
     assert 'data-results-state="last-page"' in html
     assert "This is the last page." in html
     # The page was asked for upstream, not cut from a bigger answer.
