@@ -19,6 +19,7 @@ from sandbox.api.common import (
     read_json_object,
 )
 from sandbox.models import Debtor, FaultConfig
+from sandbox.stats import stats_reset, stats_snapshot
 from sandbox.tokens import token_issue
 
 FAULT_STATUSES = (500, 503, 429)
@@ -102,6 +103,16 @@ def tokens(request: HttpRequest) -> HttpResponse:
     v.check()
     issued = token_issue(client_id=request.sandbox_client_id, ttl=expires_in)
     return json_response(issued.as_oauth())
+
+
+@api_view(methods=["GET", "DELETE"], faults=False)
+def stats(request: HttpRequest) -> HttpResponse:
+    """GET: tokens issued, API calls per operation and the last calls since the last DELETE
+    (counted in this process)."""
+    if request.method == "DELETE":
+        stats_reset()
+        return no_content()
+    return json_response(stats_snapshot())
 
 
 @api_view(methods=["GET", "POST", "PUT", "PATCH", "DELETE"], faults=False)

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from sandbox.api.jsonio import dumps
+from sandbox.stats import token_count
 from sandbox.tokens import token_issue
 
 
@@ -72,4 +73,5 @@ def token(request: HttpRequest) -> HttpResponse:
     if grant_type != "client_credentials":
         return _error(400, "unsupported_grant_type", "Only client_credentials is supported.")
     issued = token_issue(client_id=client_id)
+    token_count()
     return _oauth_json(issued.as_oauth(scope=request.POST.get("scope") or None))

@@ -34,6 +34,7 @@ urlpatterns = [
     path("control/cases", control.cases, name="control-cases"),
     path("control/faults", control.faults, name="control-faults"),
     path("control/tokens", control.tokens, name="control-tokens"),
+    path("control/stats", control.stats, name="control-stats"),
     re_path(r"^control/", control.unknown_path),
     path("api/v1/", include(api_urlpatterns)),
     re_path(r"^api/", misc.unknown_path),

@@ -17,13 +17,14 @@ import logging
 from dataclasses import dataclass, fields, replace
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from backoffice.audit import actions
 from backoffice.audit.models import AuditEntry
 
 logger = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class AuditFilters:
@@ -75,10 +76,12 @@ def debtor_guid_for_reference(*, reference: str) -> DebtorResolution:
     return DebtorResolution(guid=str(page.items[0].debtor_guid))
 
 
-def _guid_spellings(guid: str) -> list[str]:
-    """The GUID as given and in its canonical lowercase form (entries store it as Aptic
+def _debtor_q(guid: str) -> Q:
+    """The GUID as given or in its canonical lowercase form (entries store it as Aptic
     spelled it)."""
-    return sorted({guid, guid.lower()})
+    if guid == guid.lower():
+        return Q(debtor_guid=guid)
+    return Q(debtor_guid__in=[guid, guid.lower()])
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -109,7 +112,7 @@ def audit_entry_list(*, filters: AuditFilters) -> QuerySet[AuditEntry]:
     if filters.outcome:
         qs = qs.filter(outcome=filters.outcome)
     if filters.debtor_guid:
-        qs = qs.filter(debtor_guid__in=_guid_spellings(filters.debtor_guid))
+        qs = qs.filter(_debtor_q(filters.debtor_guid))
     elif filters.debtor_reference:
         return qs.none()  # an unresolved reference matches nothing
     if filters.date_from:
@@ -134,11 +137,11 @@ def audit_filters_resolve(filters: AuditFilters) -> tuple[AuditFilters, DebtorRe
 
 
 def audit_entry_get(*, entry_id: int) -> AuditEntry:
-    return AuditEntry.objects.select_related(None).get(pk=entry_id)
+    return AuditEntry.objects.get(pk=entry_id)
 
 
 def audit_usernames() -> list[str]:
-    """Names offered by the user filter: the accounts (deleted ones can still be typed in)."""
+    """Names the user filter suggests: the first 500 accounts (any other can be typed in)."""
     return list(
         get_user_model().objects.order_by("username").values_list("username", flat=True)[:500]
     )

@@ -45,6 +45,7 @@ from sandbox.api.odata import Field, ListSpec, ODataError, apply_query
 from sandbox.api.pages import page_rows
 from sandbox.api.validation import Validator, parse_guid
 from sandbox.faults import apply_faults
+from sandbox.stats import call_count
 from sandbox.tokens import InvalidToken, bearer_token, token_check
 
 __all__ = [
@@ -114,6 +115,8 @@ def api_view(
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if faults:  # an API call, not the control API: counted for GET /control/stats
+                call_count(request, view.__name__)
             try:
                 if faults:
                     apply_faults()

@@ -135,7 +135,7 @@ def _service_ops(debtor: bool) -> dict[str, dict]:
         paths[f"{prefix}/{name}"] = {"post": op(
             f"{'invokeDebtorService' if debtor else 'invokeService'}_{name}",
             f"{'S1' if debtor else 'S2'} {name}: {service.summary}", "Services",
-            params=(*base_params, "async"), body=body, body_required=False,
+            params=(*base_params, "async"), body=body, body_required="required" in body,
             ok={200: _json(service.answer_schema, "The action's answer."),
                 202: _json(ref("Empty"), "Accepted (async=true).")},
             errors=(400, 404) if debtor else (400,))}
@@ -295,6 +295,12 @@ def _operations() -> dict[str, dict]:
                       ok={200: _json(ref("Faults"), "The faults now in force.")},
                       errors=(400,)),
             "delete": op("controlClearFaults", "Clear the faults", "Control", faults=False,
+                         ok={204: None}),
+        },
+        "/control/stats": {
+            "get": op("controlGetStats", "Tokens issued and API calls counted", "Control",
+                      faults=False, ok={200: _json(ref("Stats"), "The counters.")}),
+            "delete": op("controlResetStats", "Reset the counters", "Control", faults=False,
                          ok={204: None}),
         },
         "/control/tokens": {"post": op(

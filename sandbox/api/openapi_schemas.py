@@ -76,7 +76,8 @@ def string_out(*, nullable: bool = True) -> Schema:
 
 
 def datetime(*, nullable: bool = True) -> Schema:
-    return {"type": _types("string", nullable), "format": "date-time"}
+    return {"type": _types("string", nullable), "format": "date-time",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}"}
 
 
 def date_only(*, nullable: bool = True) -> Schema:
@@ -427,4 +428,13 @@ SCHEMAS["Faults"] = obj({
     "status": choice([500, 503, 429]), "retryAfter": integer(0, nullable=True),
     "hang": {"type": "boolean"},
 }, required=("latencyMs", "failureRate", "status", "retryAfter", "hang"))
+SCHEMAS["Stats"] = obj({
+    "tokens": integer(0), "calls": integer(0),
+    "byOperation": {"type": "object", "additionalProperties": integer(0),
+                    "description": "Calls per `METHOD view` since the last reset."},
+    "recent": {"type": "array", "description": "The last calls, oldest first.",
+               "items": obj({"operation": {"type": "string"}, "method": {"type": "string"},
+                             "path": {"type": "string"}, "body": {"type": "string"}},
+                            required=("operation", "method", "path", "body"))},
+}, required=("tokens", "calls", "byOperation", "recent"))
 SCHEMAS["ControlToken"] = obj({"expiresIn": integer(0, 86_400)}, required=("expiresIn",))

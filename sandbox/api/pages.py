@@ -15,10 +15,11 @@ So, on SQLite, the matches choose the plan:
 - up to SMALL (counted): the page is sorted from the matches only (`pk IN (subquery)`,
   which SQLite evaluates first), the sort carrying only the keys; the rows follow by key;
 - more: the filter keeps a large share of the rows. When SQLite's own plan reads them in
-  order from an index (EXPLAIN QUERY PLAN shows no sort), it is used; otherwise the page is
-  looked for among the first rows in the list's order (10 pages' worth, then WALK rows when
-  an index gives the whole order), an index walk that stops there; a filter correlated with
-  the order may not fill the page from those, and then SQLite's own plan does.
+  order from an index (EXPLAIN QUERY PLAN shows no sort), it is used. Otherwise the page is
+  looked for among the first rows in the list's order, an index walk that stops there: 10
+  pages' worth (at least FIRST_WALK rows), then WALK rows, when an index gives the order
+  (or its first key, the rest sorted within each run of equal values).
+  A filter correlated with the order may not fill the page from those; SQLite's plan does.
 Every way gives exactly the rows of `queryset[skip:skip + top]`. Other databases (the sandbox
 on PostgreSQL) keep their planner's choice: it has the statistics to make it.
 """
@@ -27,8 +28,9 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.sql.where import WhereNode
 
-FEW = 500
+FEW = 2_000
 SMALL = 20_000
+FIRST_WALK = 250
 WALK = 5_000
 
 
@@ -61,15 +63,16 @@ def page_rows(queryset: QuerySet, *, skip: int, top: int) -> tuple[int, list]:
     if connections[queryset.db].vendor != "sqlite":
         total = queryset.count()
         return total, list(queryset[skip: skip + top]) if skip < total else []
-    few = list(queryset.order_by().values_list("pk", flat=True)[: FEW + 1])
+    keys_of = queryset.prefetch_related(None).values_list("pk", flat=True)
+    few = list(keys_of.order_by()[: FEW + 1])
     if len(few) <= FEW:
         if skip >= len(few):
             return len(few), []
-        return len(few), list(_unfiltered(queryset).filter(pk__in=few)[skip: skip + top])
+        return len(few), _rows(queryset, list(_unfiltered(keys_of).filter(pk__in=few)[
+            skip: skip + top]))
     total = queryset.count()
     if skip >= total:
         return total, []
-    keys_of = queryset.prefetch_related(None).values_list("pk", flat=True)
     if total <= SMALL:
         matches = _unfiltered(keys_of).filter(pk__in=queryset.order_by().values("pk"))
         return total, _rows(queryset, list(matches[skip: skip + top]))
@@ -78,10 +81,10 @@ def page_rows(queryset: QuerySet, *, skip: int, top: int) -> tuple[int, list]:
         return total, _rows(queryset, list(own_plan))
     wanted = min(top, total - skip)
     in_order = _unfiltered(queryset).values("pk")
-    some, everything = _sorts(in_order[:WALK])
-    walks = [] if everything else [max(250, 10 * (skip + top))] + ([] if some else [WALK])
+    first_walk = min(WALK, max(FIRST_WALK, 10 * (skip + top)))
+    walks = [] if _sorts(in_order[:WALK])[1] else sorted({first_walk, WALK})
     for walk in walks:
-        if skip + wanted <= walk <= WALK:
+        if skip + wanted <= walk:
             keys = list(keys_of.filter(pk__in=in_order[:walk])[skip: skip + top])
             if len(keys) == wanted:
                 return total, _rows(queryset, keys)

@@ -138,6 +138,13 @@ def test_filters_combined(admin_client_role, entries, params, predicate):
     assert listed_ids(response) == expected(entries, predicate)
 
 
+def test_outcomes_are_labelled_and_coloured(admin_client_role, entries):
+    html = admin_client_role.get(URL).content.decode()
+    assert '<span class="tag tag--warn">Refused by Aptic</span>' in html
+    assert '<span class="tag tag--error">Denied by Collect Desk</span>' in html
+    assert '<span class="tag tag--ok">OK</span>' in html
+
+
 def test_personal_data_reveals_show_their_reason(admin_client_role, entries):
     html = admin_client_role.get(URL, {"pii": "on"}).content.decode()
     assert "customer asked for it" in html
@@ -226,7 +233,7 @@ def test_filter_form_drives_htmx_and_works_without_it(admin_client_role, entries
     html = admin_client_role.get(URL).content.decode()
     assert 'method="get" action="/audit/"' in html
     assert 'hx-get="/audit/"' in html and 'hx-target="#audit-results"' in html
-    assert "keyup changed delay:400ms" in html
+    assert "input changed delay:400ms" in html
 
 
 def test_export_links_carry_the_current_filters(admin_client_role, entries):

@@ -259,7 +259,8 @@ def test_the_form_searches_actively_with_htmx(quick_gateway, agent_client):
     assert 'hx-target="#results"' in form
     assert 'hx-push-url="true"' in form
     assert 'hx-sync="this:replace"' in form
-    assert 'hx-trigger="input changed delay:300ms from:input[type=search], change, submit"' in form
+    assert ('hx-trigger="input changed delay:300ms from:input[type=search], '
+            'change from:(#search-form select), change from:#id_city, submit"') in form
     assert re.search(r'<input type="search" name="q"[^>]*data-search-box', html)
 
 

@@ -11,6 +11,7 @@ from django.test import Client
 
 from backoffice.gateway import PlanInput, get_gateway
 from backoffice.request_context import acting_as
+from plans.models import PlanProposal
 
 
 @pytest.fixture
@@ -104,10 +105,8 @@ def field_errors(html: str, auto_id: str) -> str:
 
 
 def propose(client: Client, debtor: dict, *, note: str = "Agreed on the phone", cases=None,
-            **form) -> "PlanProposal":  # noqa: F821 - imported lazily
+            **form) -> PlanProposal:
     """Proposes a plan through the calculator's propose view; returns our record of it."""
-    from plans.models import PlanProposal
-
     guid = debtor["debtorGuid"]
     before = set(PlanProposal.objects.values_list("pk", flat=True))
     response = client.post(f"/debtors/{guid}/plans/new/propose",

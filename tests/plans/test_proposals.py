@@ -330,3 +330,19 @@ def test_without_the_policy_agents_cannot_activate(agent_client, debtor, sandbox
     assert proposal.status == Status.PENDING
     assert upstream_plan(sandbox_api, debtor["debtorGuid"], proposal.plan_guid)["active"] == 2
     assert [e.outcome for e in audit_entries("plan.activate")] == ["denied"]
+
+
+def test_approval_during_an_outage_shows_the_banner_and_changes_nothing(
+        agent_client, supervisor_client, debtor, sandbox_api, settings):
+    proposal = propose(agent_client, debtor)
+    settings.APTIC_RETRY_ATTEMPTS = 1
+    sandbox_api.set_faults(status=503)
+    response = supervisor_client.post(f"/approvals/{proposal.pk}/approve")
+    assert response.status_code == 503
+    assert "data-upstream-banner" in response.content.decode()
+    sandbox_api.clear_faults()
+    proposal.refresh_from_db()
+    assert proposal.status == Status.PENDING
+    assert upstream_plan(sandbox_api, debtor["debtorGuid"], proposal.plan_guid)["active"] == 2
+    failed = audit_entries("plan.activate", outcome="failed")
+    assert len(failed) == 1 and failed[0].error_class == "ServerError"

@@ -1,0 +1,73 @@
+"""page_rows() gives exactly count() and queryset[skip:skip + top], whichever plan it takes.
+
+The thresholds are shrunk so that a few hundred debtors exercise every way: few matches,
+a counted sort of the matches, a walk along the order that fills the page, and a walk that
+does not (a filter correlated with the order) falling back to SQLite's own plan.
+"""
+
+import pytest
+
+from sandbox.api import pages
+from sandbox.api.debtors import DEBTOR_LIST
+from sandbox.api.odata import apply_query
+from sandbox.models import Case, Debtor
+from sandbox.seed import seed_portfolio
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+FILTERS = [
+    None,
+    "juridicalType eq 0",
+    "juridicalType eq 1",
+    "countryCode eq 'SE'",
+    "currencyCode eq 'EUR'",
+    "contains(fullName,'a')",
+    "contains(fullName,'ss') and juridicalType eq 0",
+    "startswith(city,'S') or countryCode eq 'FI'",
+    "not (currencyCode eq 'SEK')",
+    "fullName eq 'nobody at all'",
+    "debtorReference eq '1000003' or debtorReference eq '1000007'",
+]
+ORDERS = [
+    "fullName", "fullName desc, debtorGuid", "countryCode desc, debtorGuid",
+    "currencyCode, debtorGuid", "dateOfBirth desc", "city, fullName", "juridicalType, email",
+]
+
+
+@pytest.fixture
+def small_thresholds(monkeypatch):
+    monkeypatch.setattr(pages, "FEW", 5)
+    monkeypatch.setattr(pages, "SMALL", 60)
+    monkeypatch.setattr(pages, "FIRST_WALK", 30)
+    monkeypatch.setattr(pages, "WALK", 120)
+
+
+def test_every_plan_gives_the_naive_page(small_thresholds):
+    seed_portfolio(debtors=250, seed=12)
+    assert Debtor.objects.count() == 250
+    checked = 0
+    for text in FILTERS:
+        for order in ORDERS:
+            queryset = apply_query(Debtor.objects.all(), DEBTOR_LIST, filter_text=text,
+                                   orderby_text=order)
+            total = queryset.count()
+            for skip, top in ((0, 25), (0, 100), (7, 3), (total - 2, 25), (total + 5, 10)):
+                skip = max(skip, 0)
+                got_total, rows = pages.page_rows(queryset.all(), skip=skip, top=top)
+                expected = [row.pk for row in queryset[skip: skip + top]]
+                assert got_total == total, (text, order)
+                assert [row.pk for row in rows] == expected, (text, order, skip, top)
+                checked += 1
+    assert checked == len(FILTERS) * len(ORDERS) * 5
+
+
+def test_page_rows_keeps_prefetching(small_thresholds, django_assert_max_num_queries):
+    seed_portfolio(debtors=120, seed=13)
+    queryset = apply_query(Debtor.objects.prefetch_related("cases"), DEBTOR_LIST,
+                           filter_text="juridicalType eq 0", orderby_text="fullName")
+    total, rows = pages.page_rows(queryset, skip=0, top=25)
+    assert total > 60 and len(rows) == 25
+    expected = [Case.objects.filter(debtor=row).count() for row in rows]
+    assert sum(expected) > 0
+    with django_assert_max_num_queries(0, using="sandbox"):
+        assert [len(row.cases.all()) for row in rows] == expected
