@@ -15,23 +15,24 @@ So, on SQLite, the matches choose the plan:
 - up to SMALL (counted): the page is sorted from the matches only (`pk IN (subquery)`,
   which SQLite evaluates first), the sort carrying only the keys; the rows follow by key;
 - more: the filter keeps a large share of the rows. When SQLite's own plan reads them in
-  order from an index (EXPLAIN QUERY PLAN shows no sort), it is used. Otherwise the page is
-  looked for among the first rows in the list's order, an index walk that stops there: 10
-  pages' worth (at least FIRST_WALK rows), then WALK rows, when an index gives the order
-  (or its first key, the rest sorted within each run of equal values).
-  A filter correlated with the order may not fill the page from those; SQLite's plan does.
+  order from an index (EXPLAIN QUERY PLAN shows no sort), it is used. Otherwise, when an
+  index gives the order (or its first key, the rest sorted within runs of equal values),
+  the page walks that index and checks each row with a correlated EXISTS on its primary
+  key, stopping once the page is full: a few rows for a filter that keeps a large share,
+  at worst every row (a filter correlated with the order), no more than sorting them all.
 Every way gives exactly the rows of `queryset[skip:skip + top]`. Other databases (the sandbox
 on PostgreSQL) keep their planner's choice: it has the statistics to make it.
 """
 
+import json
+
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.sql.where import WhereNode
 
 FEW = 2_000
 SMALL = 20_000
-FIRST_WALK = 250
-WALK = 5_000
 
 
 def _unfiltered(queryset: QuerySet) -> QuerySet:
@@ -39,6 +40,12 @@ def _unfiltered(queryset: QuerySet) -> QuerySet:
     clone = queryset.all()
     clone.query.where = WhereNode()
     return clone
+
+
+def _sqlite_list(keys: list[int]) -> RawSQL:
+    """`pk IN (...)` for thousands of keys without Django preparing each one: SQLite reads
+    them from one JSON parameter."""
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(keys)])
 
 
 def _rows(queryset: QuerySet, keys: list) -> list:
@@ -68,8 +75,8 @@ def page_rows(queryset: QuerySet, *, skip: int, top: int) -> tuple[int, list]:
     if len(few) <= FEW:
         if skip >= len(few):
             return len(few), []
-        return len(few), _rows(queryset, list(_unfiltered(keys_of).filter(pk__in=few)[
-            skip: skip + top]))
+        in_few = _unfiltered(keys_of).filter(pk__in=_sqlite_list(few))
+        return len(few), _rows(queryset, list(in_few[skip: skip + top]))
     total = queryset.count()
     if skip >= total:
         return total, []
@@ -79,13 +86,6 @@ def page_rows(queryset: QuerySet, *, skip: int, top: int) -> tuple[int, list]:
     own_plan = keys_of[skip: skip + top]
     if not _sorts(own_plan)[0]:
         return total, _rows(queryset, list(own_plan))
-    wanted = min(top, total - skip)
-    in_order = _unfiltered(queryset).values("pk")
-    first_walk = min(WALK, max(FIRST_WALK, 10 * (skip + top)))
-    walks = [] if _sorts(in_order[:WALK])[1] else sorted({first_walk, WALK})
-    for walk in walks:
-        if skip + wanted <= walk:
-            keys = list(keys_of.filter(pk__in=in_order[:walk])[skip: skip + top])
-            if len(keys) == wanted:
-                return total, _rows(queryset, keys)
-    return total, _rows(queryset, list(own_plan))
+    walk = _unfiltered(keys_of).filter(Exists(queryset.order_by().filter(pk=OuterRef("pk"))))
+    walk = walk[skip: skip + top]
+    return total, _rows(queryset, list(walk if not _sorts(walk)[1] else own_plan))

@@ -1,0 +1,225 @@
+"""Page timings against the slowest upstream call each page needs.
+
+    .venv/bin/python bench/pages.py [--runs 40] [--latency-ms 50] [--workers 2 --threads 8]
+
+Starts the stack of bench/stack.py (gunicorn gthread, sandbox_serve with a latency fault on
+every API call, Redis cache, production mode, temporary data folder), signs in as the demo
+agent and times, one request after another:
+
+- the debtor search page (a name word typed in the box),
+- the debtor 360 page of a person (and, for information, of a company),
+- one recalculation of a 24-period annuity in the calculator (its htmx result partial).
+
+For every page load the sandbox's control API (GET /sandbox/control/stats) tells which API
+calls the load made; afterwards each of those calls is replayed directly against the sandbox
+with a token of the same client, timed alone. A load's baseline is its slowest call; the
+page's p50/p95 are printed as ratios to the baselines' p50/p95. Targets: search <= 1.3x,
+360 <= 1.5x, calculator <= 1.3x; one token request in the whole run (the first); the calls
+per page (search: 1). Exit status 0 when every target is met, 2 when one is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from stack import (
+    Portfolio,
+    Session,
+    Stack,
+    StackOptions,
+    p50,
+    p95,
+    pick_portfolio,
+    running_stack,
+)
+
+TARGETS = {"search": 1.3, "360 (person)": 1.5, "calculator": 1.3}
+PLAN_PERIODS = 24
+
+
+@dataclass
+class PageRun:
+    """A page's timed loads, the API calls of each load, and the replayed baselines."""
+
+    name: str
+    page_ms: list[float] = field(default_factory=list)
+    calls: list[list[dict]] = field(default_factory=list)
+    baseline_ms: list[float] = field(default_factory=list)
+    slowest_ops: Counter = field(default_factory=Counter)
+
+    @property
+    def calls_per_load(self) -> float:
+        return sum(len(c) for c in self.calls) / len(self.calls)
+
+    def operations(self) -> str:
+        ops = Counter(call["operation"] for load in self.calls for call in load)
+        return ", ".join(f"{op} x{n / len(self.calls):g}" for op, n in sorted(ops.items()))
+
+
+class _FormFields(HTMLParser):
+    """The submittable fields of one form (inputs only: the calculator has no selects)."""
+
+    def __init__(self, form_id: str):
+        super().__init__()
+        self.form_id = form_id
+        self.inside = False
+        self.fields: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.inside = a.get("id") == self.form_id
+        elif tag == "input" and self.inside and a.get("name"):
+            kind = a.get("type", "text")
+            if kind in ("radio", "checkbox") and "checked" not in a:
+                return
+            self.fields.append((a["name"], a.get("value", "")))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+
+
+def form_fields(html: str, form_id: str) -> list[tuple[str, str]]:
+    parser = _FormFields(form_id)
+    parser.feed(html)
+    return parser.fields
+
+
+def timed_load(stack: Stack, run: PageRun, load) -> None:
+    """One page load, timed, with the API calls it made (from the sandbox's counters)."""
+    before = stack.stats()["calls"]
+    started = time.perf_counter()
+    response = load()
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != 200:
+        raise SystemExit(f"{run.name}: {response.status_code} {response.text[:300]}")
+    after = stack.stats()
+    made = after["calls"] - before
+    run.page_ms.append(elapsed)
+    run.calls.append(after["recent"][-made:] if made else [])
+
+
+def replay(stack: Stack, run: PageRun) -> None:
+    """Each load's calls again, one at a time, straight to the sandbox: its slowest is the
+    load's baseline."""
+    root = stack.sandbox_root.rsplit("/sandbox", 1)[0]
+    for load in run.calls:
+        slowest, slowest_op = 0.0, ""
+        for call in load:
+            started = time.perf_counter()
+            answer = stack.api.request(
+                call["method"], root + call["path"], content=call["body"].encode() or None,
+                headers={"Content-Type": "application/json"} if call["body"] else None)
+            elapsed = (time.perf_counter() - started) * 1000
+            if answer.status_code >= 400:
+                raise SystemExit(f"replaying {call['operation']}: {answer.status_code}")
+            if elapsed > slowest:
+                slowest, slowest_op = elapsed, call["operation"]
+        run.baseline_ms.append(slowest)
+        run.slowest_ops[slowest_op] += 1
+
+
+def measure(stack: Stack, portfolio: Portfolio, runs: int) -> list[PageRun]:
+    agent = Session(stack.app_url)
+    agent.sign_in("agent")
+    people, companies = portfolio.people, portfolio.companies
+    words = portfolio.name_words
+
+    def calculator_data(guid: str) -> list[tuple[str, str]]:
+        page = agent.get(f"/debtors/{guid}/plans/new")
+        if page.status_code != 200:
+            raise SystemExit(f"calculator page: {page.status_code}")
+        data = [(k, v) for k, v in form_fields(page.text, "plan-form")
+                if k not in ("number_of_payments", "amount", "payment_plan_type")]
+        return [*data, ("payment_plan_type", "1"), ("number_of_payments", str(PLAN_PERIODS)),
+                ("amount", "")]
+
+    # Warm-up: the first request of each worker takes the token (once, through Redis).
+    for i in range(6):
+        agent.get(f"/debtors/?q={words[i % len(words)]}")
+        agent.get(f"/debtors/{people[i % len(people)]['debtorGuid']}/")
+    forms = {p["debtorGuid"]: calculator_data(p["debtorGuid"]) for p in people[:10]}
+
+    pages = {
+        "search": lambda i: agent.get(f"/debtors/?q={words[i % len(words)]}"),
+        "360 (person)": lambda i: agent.get(f"/debtors/{people[i % len(people)]['debtorGuid']}/"),
+        "360 (company)": lambda i: agent.get(
+            f"/debtors/{companies[i % len(companies)]['debtorGuid']}/"),
+        "calculator": lambda i: agent.post(
+            f"/debtors/{list(forms)[i % len(forms)]}/plans/new/calculate",
+            data=forms[list(forms)[i % len(forms)]], htmx=True),
+    }
+    results = []
+    for name, load in pages.items():
+        run = PageRun(name)
+        for i in range(runs):
+            timed_load(stack, run, lambda load=load, i=i: load(i))
+        replay(stack, run)
+        results.append(run)
+    agent.close()
+    return results
+
+
+def report(stack: Stack, results: list[PageRun], tokens: int) -> bool:
+    o = stack.options
+    print(f"\nPages, {len(results[0].page_ms)} loads each, one after another; sandbox latency "
+          f"{o.latency_ms} ms per API call; gunicorn gthread {o.workers} workers x {o.threads} "
+          f"threads; fan-out pool {o.fanout_workers}; cache {o.cache_url}")
+    head = (f"  {'page':<15} {'p50 ms':>7} {'p95 ms':>7} {'base p50':>9} {'base p95':>9} "
+            f"{'x p50':>6} {'x p95':>6} {'target':>7} {'calls':>6}")
+    print(head)
+    ok = True
+    for run in results:
+        r50 = p50(run.page_ms) / p50(run.baseline_ms)
+        r95 = p95(run.page_ms) / p95(run.baseline_ms)
+        target = TARGETS.get(run.name)
+        verdict = "" if target is None else ("met" if r50 <= target else "MISSED")
+        if target is not None and r50 > target:
+            ok = False
+        print(f"  {run.name:<15} {p50(run.page_ms):>7.1f} {p95(run.page_ms):>7.1f} "
+              f"{p50(run.baseline_ms):>9.1f} {p95(run.baseline_ms):>9.1f} {r50:>6.2f} "
+              f"{r95:>6.2f} {target or '-':>7} {run.calls_per_load:>6g}  {verdict}")
+    print("\n  upstream calls per load (counted by the sandbox):")
+    for run in results:
+        slowest = ", ".join(f"{op} x{n}" for op, n in run.slowest_ops.most_common(3))
+        print(f"    {run.name:<15} {run.operations()}\n    {'':<15} slowest: {slowest}")
+    search = next(r for r in results if r.name == "search")
+    if search.calls_per_load != 1:
+        ok = False
+        print(f"  search needs {search.calls_per_load:g} calls per load (target 1): MISSED")
+    print(f"\n  token requests by the app over the whole run: {tokens} "
+          f"(target 1, the first): {'met' if tokens == 1 else 'MISSED'}")
+    return ok and tokens == 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=40, help="timed loads per page (40)")
+    parser.add_argument("--latency-ms", type=int, default=50)
+    parser.add_argument("--debtors", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--keep", help="data folder (default: a new temporary one)")
+    args = parser.parse_args()
+    options = StackOptions(debtors=args.debtors, latency_ms=args.latency_ms,
+                           workers=args.workers, threads=args.threads, keep=args.keep)
+    with running_stack(options) as stack:
+        portfolio = pick_portfolio(stack)
+        stack.set_latency(args.latency_ms)
+        results = measure(stack, portfolio, args.runs)
+        tokens = stack.stats()["tokens"]
+        ok = report(stack, results, tokens)
+    sys.exit(0 if ok else 2)
+
+
+if __name__ == "__main__":
+    main()
