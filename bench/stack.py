@@ -195,6 +195,16 @@ def running_stack(options: StackOptions) -> Iterator[Stack]:
         procs.append(_start([*MANAGE, "sandbox_serve", "--port", str(sandbox_port)],
                             sandbox_env, sandbox_log))
         _wait_for(f"{sandbox_root}/api/v1/ping", procs[-1], sandbox_log)
+        # The bench's own token, then the counters from zero: every token counted from here on
+        # was asked for by the app (its first one when gunicorn's health check pings).
+        token = httpx.post(f"{sandbox_root}/oauth/token", auth=(CLIENT_ID, CLIENT_SECRET),
+                           data={"grant_type": "client_credentials"}, timeout=10)
+        token.raise_for_status()
+        bearer = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        api = httpx.Client(base_url=f"{sandbox_root}/api/v1", headers=bearer, timeout=30)
+        control = httpx.Client(base_url=f"{sandbox_root}/control", headers=bearer, timeout=30)
+        control.delete("/stats").raise_for_status()
+        control.delete("/faults").raise_for_status()
         app_log = folder / "gunicorn.log"
         procs.append(_start([
             GUNICORN, "backoffice.wsgi:application", "--chdir", str(ROOT),
@@ -203,15 +213,6 @@ def running_stack(options: StackOptions) -> Iterator[Stack]:
             "--keep-alive", "30", "--log-level", "warning",
         ], app_env, app_log))
         _wait_for(f"{app_url}/healthz", procs[-1], app_log)
-
-        token = httpx.post(f"{sandbox_root}/oauth/token", auth=(CLIENT_ID, CLIENT_SECRET),
-                           data={"grant_type": "client_credentials"}, timeout=10)
-        token.raise_for_status()
-        bearer = {"Authorization": f"Bearer {token.json()['access_token']}"}
-        api = httpx.Client(base_url=f"{sandbox_root}/api/v1", headers=bearer, timeout=30)
-        control = httpx.Client(base_url=f"{sandbox_root}/control", headers=bearer, timeout=30)
-        control.delete("/stats").raise_for_status()  # from here on: the app's calls only
-        control.delete("/faults").raise_for_status()
         yield Stack(folder=folder, app_url=app_url, sandbox_root=sandbox_root,
                     options=options, api=api, control=control)
     finally:

@@ -243,6 +243,16 @@ def sandbox_api(sandbox_url, sandbox_token):
         api.close()
 
 
+@pytest.fixture(autouse=True)
+def _no_stray_upstream(settings):
+    """Tests that did not ask for the sandbox reach no server at all (a closed port answers
+    at once), never whatever happens to listen on the default port 8000."""
+    settings.APTIC_BASE_URL = "http://127.0.0.1:9/sandbox/api/v1"
+    settings.APTIC_TOKEN_URL = "http://127.0.0.1:9/sandbox/oauth/token"
+    # Test users need no slow password hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def aptic(sandbox_url, settings):
     """Points the back-office's gateway at the test sandbox, with cold caches."""

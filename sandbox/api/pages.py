@@ -10,11 +10,10 @@ bench/sandbox_list.py, checked with EXPLAIN QUERY PLAN):
   it reads them all through that index and sorts them, where walking the email index would
   stop after one page.
 So, on SQLite, the matches choose the plan:
-- up to FEW (found by one pass that stops after FEW + 1): that list is the total, and the
-  page is sorted from those rows alone, looked up by primary key;
-- up to SMALL (counted): the page is sorted from the matches only (`pk IN (subquery)`,
-  which SQLite evaluates first), the sort carrying only the keys; the rows follow by key;
-- more: the filter keeps a large share of the rows. When SQLite's own plan reads them in
+- up to SMALL (collected by one pass that stops after SMALL + 1): that list is the total,
+  and the page is sorted from those rows alone (looked up by primary key, the sort carrying
+  only the keys), then its rows are read;
+- more (counted): the filter keeps a large share of the rows. When SQLite's own plan reads them in
   order from an index (EXPLAIN QUERY PLAN shows no sort), it is used. Otherwise, when an
   index gives the order (or its first key, the rest sorted within runs of equal values),
   the page walks that index and checks each row with a correlated EXISTS on its primary
@@ -31,7 +30,6 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.sql.where import WhereNode
 
-FEW = 2_000
 SMALL = 20_000
 
 
@@ -71,18 +69,15 @@ def page_rows(queryset: QuerySet, *, skip: int, top: int) -> tuple[int, list]:
         total = queryset.count()
         return total, list(queryset[skip: skip + top]) if skip < total else []
     keys_of = queryset.prefetch_related(None).values_list("pk", flat=True)
-    few = list(keys_of.order_by()[: FEW + 1])
-    if len(few) <= FEW:
-        if skip >= len(few):
-            return len(few), []
-        in_few = _unfiltered(keys_of).filter(pk__in=_sqlite_list(few))
-        return len(few), _rows(queryset, list(in_few[skip: skip + top]))
+    matches = list(keys_of.order_by()[: SMALL + 1])
+    if len(matches) <= SMALL:
+        if skip >= len(matches):
+            return len(matches), []
+        in_matches = _unfiltered(keys_of).filter(pk__in=_sqlite_list(matches))
+        return len(matches), _rows(queryset, list(in_matches[skip: skip + top]))
     total = queryset.count()
     if skip >= total:
         return total, []
-    if total <= SMALL:
-        matches = _unfiltered(keys_of).filter(pk__in=queryset.order_by().values("pk"))
-        return total, _rows(queryset, list(matches[skip: skip + top]))
     own_plan = keys_of[skip: skip + top]
     if not _sorts(own_plan)[0]:
         return total, _rows(queryset, list(own_plan))

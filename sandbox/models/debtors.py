@@ -138,9 +138,13 @@ class Debtor(models.Model):
                          name="sbx_debtor_country_name"),
             # The debtor table's sorts send `<column>, debtorGuid`: on a column of few values
             # the tiebreak would otherwise sort whole groups (see sandbox/api/pages.py).
-            models.Index(fields=["currency_code_folded", "guid"], name="sbx_debtor_currency_guid"),
-            models.Index(fields=["country_code_folded", "guid"], name="sbx_debtor_country_guid"),
-            models.Index(fields=["juridical_type", "guid"], name="sbx_debtor_type_guid"),
+            # Both directions: `countryCode desc, debtorGuid` mixes them.
+            *(models.Index(fields=[f"{sign}{column}", "guid"],
+                           name=f"sbx_debtor_{short}_{'desc_' if sign else ''}guid")
+              for column, short in (("currency_code_folded", "currency"),
+                                    ("country_code_folded", "country"),
+                                    ("juridical_type", "type"))
+              for sign in ("", "-")),
             # Filters no index answers (contains, or-ed conditions) scan this, not the table.
             models.Index(fields=["full_name_folded", "city_folded", "country_code_folded",
                                  "currency_code_folded", "juridical_type"],

@@ -1,7 +1,7 @@
 """page_rows() gives exactly count() and queryset[skip:skip + top], whichever plan it takes.
 
-The thresholds are shrunk so that a few hundred debtors exercise every way: few matches,
-a counted sort of the matches, SQLite's own plan when an index gives the order, and a walk
+The thresholds are shrunk so that a few hundred debtors exercise every way: a sort of the
+collected matches, SQLite's own plan when an index gives the order, and a walk
 along the order checking each row.
 """
 
@@ -36,7 +36,6 @@ ORDERS = [
 
 @pytest.fixture
 def small_thresholds(monkeypatch):
-    monkeypatch.setattr(pages, "FEW", 5)
     monkeypatch.setattr(pages, "SMALL", 60)
 
 
