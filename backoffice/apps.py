@@ -7,4 +7,9 @@ class BackofficeConfig(AppConfig):
     verbose_name = _("Collect Desk")
 
     def ready(self) -> None:
-        from backoffice import signals  # noqa: F401  (creates the role groups after migrate)
+        from backoffice import (
+            signals,  # noqa: F401  (creates the role groups after migrate)
+            tables_signature_cache,
+        )
+
+        tables_signature_cache.install()

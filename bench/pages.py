@@ -24,9 +24,12 @@ import argparse
 import sys
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+
+import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -43,6 +46,7 @@ from stack import (
 
 TARGETS = {"search": 1.3, "360 (person)": 1.5, "calculator": 1.3}
 PLAN_PERIODS = 24
+CSRF_FIELD = "csrfmiddlewaretoken"  # each session sends its own token in X-CSRFToken
 
 
 @dataclass
@@ -53,6 +57,7 @@ class PageRun:
     page_ms: list[float] = field(default_factory=list)
     calls: list[list[dict]] = field(default_factory=list)
     baseline_ms: list[float] = field(default_factory=list)
+    side_by_side_ms: list[float] = field(default_factory=list)
     slowest_ops: Counter = field(default_factory=Counter)
 
     @property
@@ -77,7 +82,7 @@ class _FormFields(HTMLParser):
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
             self.inside = a.get("id") == self.form_id
-        elif tag == "input" and self.inside and a.get("name"):
+        elif tag == "input" and self.inside and a.get("name") not in (None, "", CSRF_FIELD):
             kind = a.get("type", "text")
             if kind in ("radio", "checkbox") and "checked" not in a:
                 return
@@ -108,24 +113,36 @@ def timed_load(stack: Stack, run: PageRun, load) -> None:
     run.calls.append(after["recent"][-made:] if made else [])
 
 
-def replay(stack: Stack, run: PageRun) -> None:
-    """Each load's calls again, one at a time, straight to the sandbox: its slowest is the
-    load's baseline."""
+def _send(stack: Stack, call: dict, client: httpx.Client | None = None) -> float:
     root = stack.sandbox_root.rsplit("/sandbox", 1)[0]
-    for load in run.calls:
-        slowest, slowest_op = 0.0, ""
-        for call in load:
-            started = time.perf_counter()
-            answer = stack.api.request(
-                call["method"], root + call["path"], content=call["body"].encode() or None,
-                headers={"Content-Type": "application/json"} if call["body"] else None)
-            elapsed = (time.perf_counter() - started) * 1000
-            if answer.status_code >= 400:
-                raise SystemExit(f"replaying {call['operation']}: {answer.status_code}")
-            if elapsed > slowest:
-                slowest, slowest_op = elapsed, call["operation"]
-        run.baseline_ms.append(slowest)
-        run.slowest_ops[slowest_op] += 1
+    started = time.perf_counter()
+    answer = (client or stack.api).request(
+        call["method"], root + call["path"], content=call["body"].encode() or None,
+        headers={"Content-Type": "application/json"} if call["body"] else None)
+    elapsed = (time.perf_counter() - started) * 1000
+    if answer.status_code >= 400:
+        raise SystemExit(f"replaying {call['operation']}: {answer.status_code}")
+    return elapsed
+
+
+def replay(stack: Stack, run: PageRun) -> None:
+    """Each load's calls again straight to the sandbox: one at a time (the slowest is the
+    load's baseline), then all at once from as many threads (the sandbox's own cost of
+    answering them side by side: one Python process shares one interpreter lock)."""
+    clients = [httpx.Client(headers=stack.api.headers, timeout=30) for _ in range(8)]
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        for load in run.calls:
+            times = [_send(stack, call) for call in load]
+            slowest = max(range(len(load)), key=times.__getitem__, default=None)
+            run.baseline_ms.append(times[slowest] if slowest is not None else 0.0)
+            run.slowest_ops[load[slowest]["operation"] if slowest is not None else "-"] += 1
+            if len(load) > 1:
+                started = time.perf_counter()
+                list(pool.map(lambda pair: _send(stack, pair[0], pair[1]),
+                              zip(load, clients, strict=False)))
+                run.side_by_side_ms.append((time.perf_counter() - started) * 1000)
+    for client in clients:
+        client.close()
 
 
 def measure(stack: Stack, portfolio: Portfolio, runs: int) -> list[PageRun]:
@@ -188,6 +205,12 @@ def report(stack: Stack, results: list[PageRun], tokens: int) -> bool:
         print(f"  {run.name:<15} {p50(run.page_ms):>7.1f} {p95(run.page_ms):>7.1f} "
               f"{p50(run.baseline_ms):>9.1f} {p95(run.baseline_ms):>9.1f} {r50:>6.2f} "
               f"{r95:>6.2f} {target or '-':>7} {run.calls_per_load:>6g}  {verdict}")
+    print("\n  the same calls sent side by side straight to the sandbox (no app), p50/p95 ms:")
+    for run in results:
+        if run.side_by_side_ms:
+            print(f"    {run.name:<15} {p50(run.side_by_side_ms):7.1f} "
+                  f"{p95(run.side_by_side_ms):7.1f}  (page / this: "
+                  f"{p50(run.page_ms) / p50(run.side_by_side_ms):.2f}x p50)")
     print("\n  upstream calls per load (counted by the sandbox):")
     for run in results:
         slowest = ", ".join(f"{op} x{n}" for op, n in run.slowest_ops.most_common(3))

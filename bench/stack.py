@@ -149,8 +149,10 @@ def _environments(folder: Path, options: StackOptions, sandbox_root: str
             if not k.startswith(("DJANGO_", "APTIC_", "SANDBOX_", "DATABASE_URL", "CACHE_URL"))}
     base.update(COLLECT_DESK_VAR_DIR=str(folder), PYTHONUNBUFFERED="1", LOG_LEVEL="WARNING")
     app_db = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder / 'backoffice.sqlite3'}"
+    # The sandbox in production mode too: DEBUG's query log costs it CPU on every call.
     sandbox = {
-        **base, "APTIC_SANDBOX": "true", "DJANGO_DEBUG": "true",
+        **base, "APTIC_SANDBOX": "true", "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64), "DJANGO_ALLOWED_HOSTS": HOST,
         "DATABASE_URL": f"sqlite:///{folder / 'sandbox-own.sqlite3'}",
         "SANDBOX_DATABASE_URL": os.environ.get("BENCH_SANDBOX_DATABASE_URL")
         or f"sqlite:///{folder / 'sandbox.sqlite3'}",

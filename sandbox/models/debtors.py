@@ -129,21 +129,21 @@ class Debtor(models.Model):
         indexes = [
             models.Index(fields=["full_name_folded"], name="sbx_debtor_name_cf"),
             models.Index(fields=["id_number_folded"], name="sbx_debtor_idno_cf"),
-            models.Index(fields=["city_folded"], name="sbx_debtor_city_cf"),
             models.Index(fields=["zip_code_folded"], name="sbx_debtor_zip_cf"),
             models.Index(fields=["street_folded"], name="sbx_debtor_street_cf"),
-            models.Index(fields=["email_folded"], name="sbx_debtor_email_cf"),
             models.Index(fields=["cellular_phone_folded"], name="sbx_debtor_cell_cf"),
             models.Index(fields=["country_code_folded", "full_name_folded"],
                          name="sbx_debtor_country_name"),
-            # The debtor table's sorts send `<column>, debtorGuid`: on a column of few values
-            # the tiebreak would otherwise sort whole groups (see sandbox/api/pages.py).
-            # Both directions: `countryCode desc, debtorGuid` mixes them.
+            # The debtor table's sorts send `<column>, debtorGuid`: where many rows share a
+            # value (few values, or null) the tiebreak would otherwise sort whole groups
+            # (see sandbox/api/pages.py). Both directions: `city desc, debtorGuid` mixes them.
             *(models.Index(fields=[f"{sign}{column}", "guid"],
                            name=f"sbx_debtor_{short}_{'desc_' if sign else ''}guid")
               for column, short in (("currency_code_folded", "currency"),
                                     ("country_code_folded", "country"),
-                                    ("juridical_type", "type"))
+                                    ("juridical_type", "type"),
+                                    ("city_folded", "city"),
+                                    ("email_folded", "email"))
               for sign in ("", "-")),
             # Filters no index answers (contains, or-ed conditions) scan this, not the table.
             models.Index(fields=["full_name_folded", "city_folded", "country_code_folded",

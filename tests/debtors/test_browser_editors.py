@@ -63,6 +63,8 @@ def test_an_agent_edits_a_debtor_from_end_to_end(page, login, agent_user, app_ur
     page.keyboard.press("Escape")
     expect(panel.locator("form[data-inline-form]")).to_have_count(0)
     panel.get_by_role("link", name=re.compile(r"^Edit POSTAL")).click()
+    # Wait until the form has taken focus, or the focus move could land mid-fill.
+    expect(panel.get_by_label(exact("Address type"))).to_be_focused()
     panel.get_by_label(exact("City")).fill("Västerås")
     screenshot(page, "editors-address-inline-edit")
     page.keyboard.press("Enter")
