@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -97,6 +99,54 @@ def fee_defaults(currency: str) -> dict[str, Decimal]:
     return {name: defaults.get(name, ZERO) for name in ("registration", "invoice", "reminder")}
 
 
+# The calculator page's setup, kept briefly in this process for its recalculations.
+SETUP_REUSE_SECONDS = 60.0
+SETUP_REUSE_MAX = 500
+_recent_setups: dict[str, tuple[float, CalculatorSetup]] = {}
+_recent_lock = threading.Lock()
+
+
+def calculator_setup_recent(debtor_guid: str, *, case_guids: Iterable[str] = ()
+                            ) -> CalculatorSetup:
+    """The setup this process read for the debtor's calculator less than a minute ago, if it
+    knows every case in `case_guids` (the cases the form posts), else a fresh read (raises the
+    first `GatewayError`).
+
+    For the recalculations and the proposal that follow the calculator page: each then costs
+    one upstream round trip (P6, or P2) instead of two, and a proposal made while Aptic stops
+    answering reaches the audited P2 with the form kept. The page itself always reads afresh;
+    Aptic checks the cases again on every P6/P2 (a case taken meanwhile is a refusal there).
+    The setup stays in process memory, never in a shared cache.
+    """
+    now = time.monotonic()
+    with _recent_lock:
+        kept = _recent_setups.get(debtor_guid)
+    if kept is not None and now - kept[0] < SETUP_REUSE_SECONDS:
+        setup = kept[1]
+        known = {c.case_guid for c in (*setup.cases, *setup.cases_under_plan)}
+        if set(case_guids) <= known:
+            return setup
+    return calculator_setup(debtor_guid)
+
+
+def _remember_setup(debtor_guid: str, setup: CalculatorSetup) -> None:
+    now = time.monotonic()
+    with _recent_lock:
+        if len(_recent_setups) >= SETUP_REUSE_MAX:
+            for guid, (read_at, _setup) in list(_recent_setups.items()):
+                if now - read_at >= SETUP_REUSE_SECONDS:
+                    del _recent_setups[guid]
+            while len(_recent_setups) >= SETUP_REUSE_MAX:
+                del _recent_setups[next(iter(_recent_setups))]
+        _recent_setups[debtor_guid] = (now, setup)
+
+
+def forget_recent_setups() -> None:
+    """For tests that change a debtor's cases upstream between two requests."""
+    with _recent_lock:
+        _recent_setups.clear()
+
+
 def calculator_setup(debtor_guid: str) -> CalculatorSetup:
     """Reads the debtor, its active cases and its active plans side by side.
 
@@ -117,8 +167,10 @@ def calculator_setup(debtor_guid: str) -> CalculatorSetup:
     under = tuple(c for c in cases if c.case_guid in taken)
     currencies = [c.currency_code for c in free if c.currency_code]
     currency = (currencies[0] if currencies else debtor.currency_code) or ""
-    return CalculatorSetup(debtor=debtor, cases=free, cases_under_plan=under,
-                           currency=currency, fee_defaults=fee_defaults(currency))
+    setup = CalculatorSetup(debtor=debtor, cases=free, cases_under_plan=under,
+                            currency=currency, fee_defaults=fee_defaults(currency))
+    _remember_setup(debtor_guid, setup)
+    return setup
 
 
 # --- The debtor page's panel ---------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The sandbox's payment-plan arithmetic, as /work/shared/sandbox-plans.md describes it.
+"""The sandbox's payment-plan arithmetic, as the shared spec sandbox-plans.md describes it.
 
 Pure Python (no Django), so it can be tested directly and read by someone checking figures.
 

@@ -144,9 +144,13 @@ def _context(request: HttpRequest, guid: str, calc: Calculation, **extra: Any
     }
 
 
-def _setup_or_error(guid: str) -> CalculatorSetup | GatewayError:
+def _setup_or_error(request: HttpRequest, guid: str) -> CalculatorSetup | GatewayError:
+    """The calculator's setup: read afresh for the page (GET), else as the page read it just
+    now when that knows the posted cases."""
     try:
-        return selectors.calculator_setup(guid)
+        if request.method == "GET":
+            return selectors.calculator_setup(guid)
+        return selectors.calculator_setup_recent(guid, case_guids=request.POST.getlist("cases"))
     except NotFound as exc:
         raise Http404(_("No such debtor.")) from exc
     except GatewayError as exc:
@@ -173,7 +177,7 @@ def calculator(request: HttpRequest, guid) -> HttpResponse:
     """The page: GET shows the defaults already calculated; a plain POST (no JavaScript)
     recalculates and shows the whole page again."""
     guid = str(guid)
-    setup = _setup_or_error(guid)
+    setup = _setup_or_error(request, guid)
     if isinstance(setup, GatewayError):
         return _unavailable_page(request, guid, setup)
     if not setup.cases:
@@ -185,7 +189,7 @@ def calculator(request: HttpRequest, guid) -> HttpResponse:
 
 
 def _result(request: HttpRequest, guid: str, *, pin: bool | None = None) -> HttpResponse:
-    setup = _setup_or_error(guid)
+    setup = _setup_or_error(request, guid)
     if isinstance(setup, GatewayError):
         if is_htmx(request):
             return upstream_error_fragment(request, setup)
@@ -231,7 +235,7 @@ def propose(request: HttpRequest, guid) -> HttpResponse:
     """Creates the calculated plan as a proposal (and, under the optional policy and when
     asked, activates it at once); back to the calculator with the input kept on failure."""
     guid = str(guid)
-    setup = _setup_or_error(guid)
+    setup = _setup_or_error(request, guid)
     if isinstance(setup, GatewayError):
         return _unavailable_page(request, guid, setup)
     calc = Calculation(setup, request.POST)
