@@ -16,7 +16,8 @@ so by its class (e.g. `UpstreamTimeout`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,6 +85,19 @@ def _perform(change, call, read_before, expected_fingerprint, read_after, identi
     _record(change, outcome=AuditEntry.Outcome.OK, before=before, after=after,
             debtor_guid=debtor_guid, target_id=target_id)
     return result
+
+
+@contextmanager
+def reads_for_change(change: Change) -> Iterator[None]:
+    """Around the reads a view makes just before it attempts a change (the record the form
+    edits): when one fails, the attempted change is recorded with that failure, as `perform`
+    records a failing read-before, and the error goes on. When the reads succeed nothing is
+    recorded here: the change's own call records it."""
+    try:
+        yield
+    except GatewayError as exc:
+        _record_failure(change, None, exc)
+        raise
 
 
 def _record_failure(change: Change, before: Any, exc: Exception) -> None:

@@ -12,16 +12,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from backoffice import roles
 from backoffice.gateway import (
     Address,
+    Change,
     Conflict,
     GatewayError,
     NotFound,
@@ -29,6 +29,7 @@ from backoffice.gateway import (
     ValidationFailed,
     fingerprint,
     get_gateway,
+    reads_for_change,
 )
 from debtors import services
 from debtors.forms_address import (
@@ -37,45 +38,13 @@ from debtors.forms_address import (
     NotValidForm,
 )
 from debtors.selectors import Panel, address_panel
-from debtors.views.editing import (
-    CONFLICT,
-    INVALID,
-    debtor_url,
-    is_htmx,
-    render_panel,
-    upstream_failure,
+from debtors.views.editing import CONFLICT, INVALID, PanelEditor
+
+EDITOR = PanelEditor(
+    partial="debtors/partials/addresses.html", title=gettext_lazy("Addresses"),
+    panel_key="addresses_panel", load=address_panel, anchor="addresses",
+    notice_key="address_notice", error_key="address_error",
 )
-
-PARTIAL = "debtors/partials/addresses.html"
-
-
-def _title() -> str:
-    return _("Addresses")
-
-
-def _context(request: HttpRequest, guid: str, panel: Panel | None = None,
-             **state: Any) -> dict[str, Any]:
-    return {
-        "debtor_guid": guid,
-        "debtor": None,
-        "addresses_panel": panel if panel is not None else address_panel(debtor_guid=guid),
-        "can_edit": roles.user_can(request.user, roles.EDIT_DEBTORS),
-        **state,
-    }
-
-
-def _panel(request: HttpRequest, guid: str, *, status: int = 200, panel: Panel | None = None,
-           **state: Any) -> HttpResponse:
-    return render_panel(request, PARTIAL, _context(request, guid, panel, **state),
-                        title=_title(), status=status)
-
-
-def _done(request: HttpRequest, guid: str, notice: str) -> HttpResponse:
-    """After a change: the fresh panel (htmx), or back to the debtor page."""
-    if is_htmx(request):
-        return _panel(request, guid, address_notice=notice)
-    messages.success(request, notice)
-    return redirect(debtor_url(guid, "addresses"))
 
 
 def _find(panel: Panel, address_guid: str) -> Address | None:
@@ -83,8 +52,8 @@ def _find(panel: Panel, address_guid: str) -> Address | None:
 
 
 def _gone(request: HttpRequest, guid: str) -> HttpResponse:
-    return _panel(request, guid, status=CONFLICT,
-                  address_error=_("That address no longer exists; the list is up to date now."))
+    return EDITOR.failed(request, guid,
+                         _("That address no longer exists; the list is up to date now."))
 
 
 def _describe(address: Address) -> str:
@@ -108,7 +77,7 @@ def _with_fingerprint(request: HttpRequest, new: str) -> Any:
 @roles.permission_required(roles.VIEW_DEBTORS)
 def panel(request: HttpRequest, guid) -> HttpResponse:
     """The panel as it is (also what Cancel goes back to)."""
-    return _panel(request, str(guid), address_focus=True)
+    return EDITOR.render(request, str(guid), address_focus=True)
 
 
 @require_http_methods(["GET", "POST"])
@@ -116,23 +85,16 @@ def panel(request: HttpRequest, guid) -> HttpResponse:
 def add(request: HttpRequest, guid) -> HttpResponse:
     guid = str(guid)
     if request.method != "POST":
-        return _panel(request, guid, address_editing="new", address_form=AddressForm())
+        return EDITOR.render(request, guid, address_editing="new", address_form=AddressForm())
     form = AddressForm(request.POST)
     state = {"address_editing": "new", "address_form": form}
     if not form.is_valid():
-        return _panel(request, guid, status=INVALID, **state)
+        return EDITOR.render(request, guid, status=INVALID, **state)
     try:
         services.address_create(debtor_guid=guid, values=form.changes())
-    except ValidationFailed as exc:
-        exc.add_to_form(form)
-        return _panel(request, guid, status=INVALID, **state)
-    except (NotFound, Conflict) as exc:
-        form.add_error(None, exc.user_message)
-        return _panel(request, guid, status=CONFLICT, **state)
     except GatewayError as exc:
-        return upstream_failure(request, exc, PARTIAL, _context(request, guid, **state),
-                                title=_title())
-    return _done(request, guid, _("Address added."))
+        return EDITOR.refused(request, guid, exc, form, state)
+    return EDITOR.done(request, guid, _("Address added."))
 
 
 @require_http_methods(["GET", "POST"])
@@ -144,23 +106,24 @@ def edit(request: HttpRequest, guid, address_guid) -> HttpResponse:
         listed = address_panel(debtor_guid=guid)
         address = _find(listed, address_guid)
         if address is None:
-            return _gone(request, guid) if listed.error is None else _panel(request, guid,
-                                                                             panel=listed)
+            return _gone(request, guid) if listed.error is None else EDITOR.render(
+                request, guid, panel=listed)
         form = AddressForm(initial=_initial(address), is_default=bool(address.default_address))
-        return _panel(request, guid, panel=listed, address_editing=address_guid,
-                      address_form=form)
+        return EDITOR.render(request, guid, panel=listed, address_editing=address_guid,
+                             address_form=form)
     try:
-        address = gw.address_get(guid, address_guid)
+        with reads_for_change(_attempt(guid, address_guid)):
+            address = gw.address_get(guid, address_guid)
     except NotFound:
         return _gone(request, guid)
     except GatewayError as exc:
         form = AddressForm(request.POST)
-        return upstream_failure(request, exc, PARTIAL, _context(
-            request, guid, address_editing=address_guid, address_form=form), title=_title())
+        return EDITOR.upstream(request, guid, exc, address_editing=address_guid,
+                               address_form=form)
     form = AddressForm(request.POST, is_default=bool(address.default_address))
     state = {"address_editing": address_guid, "address_form": form}
     if not form.is_valid():
-        return _panel(request, guid, status=INVALID, **state)
+        return EDITOR.render(request, guid, status=INVALID, **state)
     try:
         services.address_update(debtor_guid=guid, address=address, changes=form.changes(),
                                 expected_fingerprint=form.cleaned_data["fingerprint"] or None)
@@ -171,20 +134,18 @@ def edit(request: HttpRequest, guid, address_guid) -> HttpResponse:
         form.add_error(None, _("Someone else changed this address since you opened it. It now "
                                "reads: %(current)s. Save again to replace it with yours.")
                        % {"current": _describe(exc.current)})
-        return _panel(request, guid, status=CONFLICT, address_editing=address_guid,
-                      address_form=form)
-    except ValidationFailed as exc:
-        exc.add_to_form(form)
-        return _panel(request, guid, status=INVALID, **state)
+        return EDITOR.render(request, guid, status=CONFLICT, address_editing=address_guid,
+                             address_form=form)
     except NotFound:
         return _gone(request, guid)
-    except Conflict as exc:
-        form.add_error(None, exc.user_message)
-        return _panel(request, guid, status=CONFLICT, **state)
     except GatewayError as exc:
-        return upstream_failure(request, exc, PARTIAL, _context(request, guid, **state),
-                                title=_title())
-    return _done(request, guid, _("Address saved."))
+        return EDITOR.refused(request, guid, exc, form, state)
+    return EDITOR.done(request, guid, _("Address saved."))
+
+
+def _attempt(guid: str, address_guid: str) -> Change:
+    """The update a save attempts: recorded if reading the address first fails."""
+    return Change("address.update", guid, "address", address_guid)
 
 
 def _initial(address: Address) -> dict[str, Any]:
@@ -203,46 +164,46 @@ def delete(request: HttpRequest, guid, address_guid) -> HttpResponse:
         listed = address_panel(debtor_guid=guid)
         if listed.error is None and _find(listed, address_guid) is None:
             return _gone(request, guid)
-        return _panel(request, guid, panel=listed, address_confirm=address_guid)
+        return EDITOR.render(request, guid, panel=listed, address_confirm=address_guid)
     form = FingerprintForm(request.POST)
     form.is_valid()
     try:
         services.address_delete(debtor_guid=guid, address_guid=address_guid,
                                 expected_fingerprint=form.cleaned_data.get("fingerprint") or None)
     except StaleRecord:
-        return _panel(request, guid, status=CONFLICT, address_confirm=address_guid,
-                      address_error=_("Someone else changed this address since you opened it. "
-                                      "Check it below and confirm again."))
+        return EDITOR.failed(request, guid, _("Someone else changed this address since you "
+                                              "opened it. Check it below and confirm again."),
+                             address_confirm=address_guid)
     except NotFound:
         return _gone(request, guid)
     except Conflict as exc:
-        return _panel(request, guid, status=CONFLICT, address_error=exc.user_message)
+        return EDITOR.failed(request, guid, exc.user_message)
     except GatewayError as exc:
-        return upstream_failure(request, exc, PARTIAL, _context(
-            request, guid, address_confirm=address_guid), title=_title())
-    return _done(request, guid, _("Address deleted."))
+        return EDITOR.upstream(request, guid, exc, address_confirm=address_guid)
+    return EDITOR.done(request, guid, _("Address deleted."))
 
 
 def _one_button(request: HttpRequest, guid: str, address_guid: str, change, notice: str,
                 state: dict[str, Any]) -> HttpResponse:
     """Reads the address, applies `change(address)`, answers the panel."""
     try:
-        change(get_gateway().address_get(guid, address_guid))
+        with reads_for_change(_attempt(guid, address_guid)):
+            address = get_gateway().address_get(guid, address_guid)
+        change(address)
     except StaleRecord:
-        return _panel(request, guid, status=CONFLICT, address_error=_(
+        return EDITOR.failed(request, guid, _(
             "Someone else changed this address since you opened it. Check it and try again."))
     except NotFound:
         return _gone(request, guid)
     except ValidationFailed as exc:
-        return _panel(request, guid, status=INVALID, address_error=" ".join(
+        return EDITOR.failed(request, guid, " ".join(
             [*exc.non_field_errors, *(m for ms in exc.field_errors.values() for m in ms)])
-            or exc.user_message, **state)
+            or exc.user_message, status=INVALID, **state)
     except Conflict as exc:
-        return _panel(request, guid, status=CONFLICT, address_error=exc.user_message)
+        return EDITOR.failed(request, guid, exc.user_message)
     except GatewayError as exc:
-        return upstream_failure(request, exc, PARTIAL, _context(request, guid, **state),
-                                title=_title())
-    return _done(request, guid, notice)
+        return EDITOR.upstream(request, guid, exc, **state)
+    return EDITOR.done(request, guid, notice)
 
 
 @require_POST
@@ -269,16 +230,16 @@ def mark_not_valid(request: HttpRequest, guid, address_guid) -> HttpResponse:
         listed = address_panel(debtor_guid=guid)
         address = _find(listed, address_guid)
         if address is None:
-            return _gone(request, guid) if listed.error is None else _panel(request, guid,
-                                                                             panel=listed)
+            return _gone(request, guid) if listed.error is None else EDITOR.render(
+                request, guid, panel=listed)
         form = NotValidForm(initial={"since": timezone.localdate(),
                                      "fingerprint": fingerprint(address)})
-        return _panel(request, guid, panel=listed, address_invalid=address_guid,
-                      invalid_form=form)
+        return EDITOR.render(request, guid, panel=listed, address_invalid=address_guid,
+                             invalid_form=form)
     form = NotValidForm(request.POST)
     state = {"address_invalid": address_guid, "invalid_form": form}
     if not form.is_valid():
-        return _panel(request, guid, status=INVALID, **state)
+        return EDITOR.render(request, guid, status=INVALID, **state)
     since: dt.date = form.cleaned_data["since"]
     expected = form.cleaned_data.get("fingerprint") or None
     return _one_button(

@@ -1,16 +1,28 @@
-"""What the editor views share: htmx or full page, where a debtor's page is, fault answers."""
+"""What the editor views share: htmx or full page, where a debtor's page is, fault answers,
+and `PanelEditor`, the answers of a debtor-page panel with inline actions."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
-from backoffice.gateway import GatewayError
+from backoffice import roles
+from backoffice.gateway import Conflict, GatewayError, NotFound, ValidationFailed
 from backoffice.ui import upstream_banner, upstream_error_fragment
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from django.utils.functional import Promise
+
+    from debtors.selectors import Panel
 
 # Statuses app.js lets htmx swap in: a form with errors, a conflict, an upstream fault.
 INVALID = 422
@@ -52,3 +64,67 @@ def upstream_failure(request: HttpRequest, error: GatewayError, partial: str,
         return response
     return render_panel(request, partial, {**context, "banner": upstream_banner(error)},
                         title=title, status=UNAVAILABLE)
+
+
+@dataclass(frozen=True)
+class PanelEditor:
+    """One panel of the debtor page whose actions each answer the panel again (htmx) or, after
+    a change without JavaScript, redirect to the debtor page at the panel's `anchor`.
+
+    `panel_key` names the listing in the template context, `notice_key` and `error_key` the
+    success and failure messages the partial shows.
+    """
+
+    partial: str
+    title: str | Promise
+    panel_key: str
+    load: Callable[..., Panel]
+    anchor: str
+    notice_key: str
+    error_key: str
+
+    def context(self, request: HttpRequest, guid: str, panel: Panel | None = None,
+                **state: Any) -> dict[str, Any]:
+        return {
+            "debtor_guid": guid,
+            "debtor": None,
+            self.panel_key: panel if panel is not None else self.load(debtor_guid=guid),
+            "can_edit": roles.user_can(request.user, roles.EDIT_DEBTORS),
+            **state,
+        }
+
+    def render(self, request: HttpRequest, guid: str, *, status: int = 200,
+               panel: Panel | None = None, **state: Any) -> HttpResponse:
+        return render_panel(request, self.partial, self.context(request, guid, panel, **state),
+                            title=str(self.title), status=status)
+
+    def failed(self, request: HttpRequest, guid: str, message: str, *, status: int = CONFLICT,
+               **state: Any) -> HttpResponse:
+        """The panel with `message` as its error."""
+        return self.render(request, guid, status=status, **{self.error_key: message}, **state)
+
+    def upstream(self, request: HttpRequest, guid: str, error: GatewayError,
+                 **state: Any) -> HttpResponse:
+        return upstream_failure(request, error, self.partial,
+                                self.context(request, guid, **state), title=str(self.title))
+
+    def done(self, request: HttpRequest, guid: str, notice: str) -> HttpResponse:
+        """After a change: the fresh panel (htmx), or back to the debtor page."""
+        if is_htmx(request):
+            return self.render(request, guid, **{self.notice_key: notice})
+        messages.success(request, notice)
+        return redirect(debtor_url(guid, self.anchor))
+
+    def refused(self, request: HttpRequest, guid: str, error: GatewayError, form: Any,
+                state: dict[str, Any], *,
+                field_map: Mapping[str, str] | None = None) -> HttpResponse:
+        """A save the API refused, answered on the form that asked for it: invalid values on
+        their fields (422), a conflict or a missing record as the form's error (409), any
+        other fault in the global banner."""
+        if isinstance(error, ValidationFailed):
+            error.add_to_form(form, field_map)
+            return self.render(request, guid, status=INVALID, **state)
+        if isinstance(error, (Conflict, NotFound)):
+            form.add_error(None, error.user_message)
+            return self.render(request, guid, status=CONFLICT, **state)
+        return self.upstream(request, guid, error, **state)

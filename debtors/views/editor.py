@@ -7,6 +7,7 @@ beside the current ones and gets the form again, their changes applied to the cu
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from backoffice import roles
 from backoffice.gateway import (
+    Change,
     Conflict,
     Debtor,
     F,
@@ -28,6 +30,7 @@ from backoffice.gateway import (
     fingerprint,
     gather,
     get_gateway,
+    reads_for_change,
 )
 from backoffice.templatetags.formatting import masked_id
 from backoffice.ui import upstream_banner
@@ -86,8 +89,11 @@ def create(request: HttpRequest) -> HttpResponse:
 def edit(request: HttpRequest, guid) -> HttpResponse:
     guid = str(guid)
     title = _("Edit debtor")
+    # On a save, the read is the first step of the attempted update (audited if it fails).
+    attempt = Change("debtor.update", guid, "debtor", guid)
     try:
-        debtor, country = _read(guid)
+        with reads_for_change(attempt) if request.method == "POST" else nullcontext():
+            debtor, country = _read(guid)
     except NotFound as exc:
         raise Http404(_("No such debtor.")) from exc
     except GatewayError as exc:

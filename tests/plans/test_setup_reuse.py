@@ -1,0 +1,60 @@
+"""The calculator's setup is read for the page and reused by the recalculations after it, so a
+recalculation costs one upstream call (P6), counted by the sandbox itself."""
+
+from __future__ import annotations
+
+from plans import selectors
+from tests.plans.conftest import calc_data, case_guids, htmx
+
+
+def _calls_during(sandbox_api, action) -> dict[str, int]:
+    assert sandbox_api.control.delete("/stats").status_code == 204
+    action()
+    return sandbox_api.control.get("/stats").json()["byOperation"]
+
+
+def test_a_recalculation_after_the_page_costs_one_call(agent_client, debtor, sandbox_api):
+    guid = debtor["debtorGuid"]
+    page = _calls_during(sandbox_api, lambda: agent_client.get(f"/debtors/{guid}/plans/new"))
+    assert page["GET debtor"] == page["GET cases"] == page["GET plans"] == 1  # read afresh
+
+    def recalculate():
+        answer = htmx(agent_client, f"/debtors/{guid}/plans/new/calculate",
+                      calc_data(case_guids(debtor), number_of_payments="24"))
+        assert answer.status_code == 200
+        assert answer.content.count(b'<th scope="row" class="num">') == 24
+
+    assert _calls_during(sandbox_api, recalculate) == {"POST calculate": 1}
+
+
+def test_a_case_the_page_did_not_know_makes_a_fresh_read(agent_client, debtor, sandbox_api):
+    guid = debtor["debtorGuid"]
+    agent_client.get(f"/debtors/{guid}/plans/new")
+    new_case = sandbox_api.add_case(guid, remainingPrincipal=800.00, interestRate=0.0)
+
+    def recalculate():
+        answer = htmx(agent_client, f"/debtors/{guid}/plans/new/calculate",
+                      calc_data([*case_guids(debtor), new_case["caseGuid"]]))
+        assert answer.status_code == 200, answer.content.decode()[:500]
+
+    calls = _calls_during(sandbox_api, recalculate)
+    assert calls["GET cases"] == 1 and calls["POST calculate"] == 1
+
+
+def test_without_a_recent_page_the_setup_is_read(agent_client, debtor, sandbox_api):
+    guid = debtor["debtorGuid"]
+    agent_client.get(f"/debtors/{guid}/plans/new")
+    selectors.forget_recent_setups()
+    calls = _calls_during(sandbox_api, lambda: htmx(
+        agent_client, f"/debtors/{guid}/plans/new/calculate", calc_data(case_guids(debtor))))
+    assert calls["GET debtor"] == 1 and calls["POST calculate"] == 1
+
+
+def test_a_setup_older_than_a_minute_is_read_again(agent_client, debtor, sandbox_api,
+                                                  monkeypatch):
+    guid = debtor["debtorGuid"]
+    agent_client.get(f"/debtors/{guid}/plans/new")
+    monkeypatch.setattr(selectors, "SETUP_REUSE_SECONDS", 0.0)
+    calls = _calls_during(sandbox_api, lambda: htmx(
+        agent_client, f"/debtors/{guid}/plans/new/calculate", calc_data(case_guids(debtor))))
+    assert calls["GET cases"] == 1
