@@ -47,5 +47,10 @@ messages: install
 	$(PY) manage.py makemessages -l sv -l nb -l fi --no-obsolete --add-location file $(MESSAGE_IGNORES)
 	$(PY) manage.py compilemessages -l sv -l nb -l fi --ignore '.venv/*'
 
+# Every benchmark in bench/ (BENCH_ARGS=--quick: the page and load benchmarks only).
+BENCH_ARGS ?=
+bench: install
+	bash bench/run_all.sh $(BENCH_ARGS)
+
 clean:
 	rm -rf var test-artifacts .pytest_cache

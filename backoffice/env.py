@@ -91,7 +91,7 @@ def cache_from_url(url: str) -> dict:
     if scheme in {"redis", "rediss"}:
         options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
         entry = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "backoffice.cache.RedisCache",  # Django's, one client per pool
             "LOCATION": url.split("?", 1)[0],
             "KEY_PREFIX": options.pop("prefix", "collect-desk"),
         }

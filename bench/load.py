@@ -1,7 +1,7 @@
 """Load: 50 simulated agents searching, opening debtors and recalculating plans, at a fixed
 request rate for a fixed time, against the stack of bench/stack.py; stops by itself.
 
-    .venv/bin/python bench/load.py [--agents 50] [--rate 10] [--seconds 60]
+    .venv/bin/python bench/load.py [--agents 50] [--rate 20] [--seconds 60]
                                    [--workers 2 --threads 8] [--latency-ms 50]
 
 Each agent is a thread with a session of its own (signed in as the demo agent). Requests are
@@ -96,7 +96,7 @@ def plan_work(portfolio, forms: dict[str, list], rng: random.Random, size: int =
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--agents", type=int, default=50)
-    parser.add_argument("--rate", type=float, default=10.0, help="requests a second, in all")
+    parser.add_argument("--rate", type=float, default=20.0, help="requests a second, in all")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--latency-ms", type=int, default=50)
     parser.add_argument("--debtors", type=int, default=2000)

@@ -99,7 +99,7 @@ def test_postgresql_and_redis_from_the_environment(tmp_path):
     assert s["DATABASES"]["default"]["HOST"] == "db.internal"
     assert "sandbox" not in s["DATABASES"]
     assert "sandbox" not in s["apps"]
-    assert s["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+    assert s["CACHE"] == "backoffice.cache.RedisCache"
     assert s["CACHE_LOCATION"] == "redis://cache.internal:6379/2"
     assert s["APTIC_BASE_URL"] == "https://aptic.example.com/api/v1"
     assert s["APTIC_CLIENT_ID"] == ""
@@ -187,7 +187,7 @@ def test_database_url_unsupported():
 
 def test_cache_urls():
     redis = cache_from_url("redis://127.0.0.1:6379/1?prefix=desk-a&socket_timeout=2")
-    assert redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert redis["BACKEND"] == "backoffice.cache.RedisCache"
     assert redis["LOCATION"] == "redis://127.0.0.1:6379/1"
     assert redis["KEY_PREFIX"] == "desk-a"
     assert redis["OPTIONS"] == {"socket_timeout": "2"}

@@ -152,6 +152,7 @@ def test_every_operation_answers_as_documented(sandbox_api, sandbox_token):
     assert sum(positive.values()) >= len(operations) * min(EXAMPLES, 5), summary
     assert tally.share(positive, lambda status: status == 401) < 0.02, summary
     # ...and a good share of the generated calls reached a record and succeeded.
-    assert tally.share(positive, lambda status: 200 <= status < 300) >= 0.35, summary
-    # Negative data is refused with a 4xx, never accepted wholesale or answered with a 5xx.
-    assert all(status < 500 for status in tally.negative), summary
+    assert tally.share(positive, lambda status: 200 <= status < 300) >= 0.5, summary
+    # Invalid data never gets a 5xx either (the not_a_server_error check already fails the
+    # case itself; this states it for the whole run).
+    assert tally.negative and all(status < 500 for status in tally.negative), summary

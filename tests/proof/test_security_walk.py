@@ -8,6 +8,7 @@ field escaped on every page that shows it; production cookies and headers.
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import subprocess
 import sys
@@ -356,3 +357,69 @@ def test_markup_in_every_debtor_field_is_escaped_on_every_page(
     agent_view = agent_client.get(f"{d}/").content.decode()  # masked fields, agent's page
     assert not [raw for raw in RAW if raw in agent_view] and ESCAPED_SCRIPT in agent_view
     assert len(seen_escaped) == sum(pages.values())
+
+
+# --- Production mode -------------------------------------------------------------------------
+
+PRODUCTION_PROBE = """
+import json, re
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0, interactive=False)
+call_command("collectstatic", verbosity=0, interactive=False)
+from django.contrib.auth.models import User
+User.objects.create_user("probe", password="probe-Secret-2718")
+from django.test import Client
+
+def cookie(response, name):
+    morsel = response.cookies.get(name)
+    return None if morsel is None else {
+        "secure": bool(morsel["secure"]), "httponly": bool(morsel["httponly"]),
+        "samesite": morsel["samesite"]}
+
+client = Client()
+plain = client.get("/accounts/login/")
+page = client.get("/accounts/login/", secure=True)
+signed_in = client.post("/accounts/login/", {"username": "probe",
+                        "password": "probe-Secret-2718"}, secure=True)
+print(json.dumps({
+    "plain": [plain.status_code, plain.get("Location", "")],
+    "page": page.status_code,
+    "headers": {k: page.get(k, "") for k in (
+        "Content-Security-Policy", "Strict-Transport-Security", "X-Frame-Options",
+        "X-Content-Type-Options", "Referrer-Policy", "Cross-Origin-Opener-Policy")},
+    "csrf_cookie": cookie(page, "csrftoken"),
+    "signed_in": [signed_in.status_code, signed_in.get("Location", "")],
+    "session_cookie": cookie(signed_in, "sessionid"),
+}))
+"""
+
+
+def test_production_mode_sets_secure_cookies_and_security_headers(tmp_path):
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("DJANGO_", "DATABASE_URL", "SANDBOX_", "CACHE_URL", "APTIC_"))}
+    env.update(DJANGO_SETTINGS_MODULE="backoffice.settings", DJANGO_DEBUG="false",
+               DJANGO_SECRET_KEY=secrets.token_urlsafe(60), DJANGO_ALLOWED_HOSTS="testserver",
+               COLLECT_DESK_VAR_DIR=str(tmp_path), LOG_LEVEL="ERROR",
+               DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}")
+    result = subprocess.run([sys.executable, "-c", PRODUCTION_PROBE], env=env, cwd=ROOT,
+                            capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr[-3000:]
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert seen["plain"] == [301, "https://testserver/accounts/login/"]  # TLS only
+    assert seen["page"] == 200
+    headers = seen["headers"]
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    assert "max-age=31536000" in headers["Strict-Transport-Security"]
+    assert "includeSubDomains" in headers["Strict-Transport-Security"]
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert seen["csrf_cookie"] == {"secure": True, "httponly": True, "samesite": "Lax"}
+    assert seen["signed_in"][0] == 302
+    assert seen["session_cookie"] == {"secure": True, "httponly": True, "samesite": "Lax"}
