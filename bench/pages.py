@@ -13,7 +13,9 @@ agent and times, one request after another:
 For every page load the sandbox's control API (GET /sandbox/control/stats) tells which API
 calls the load made; afterwards each of those calls is replayed directly against the sandbox
 with a token of the same client, timed alone. A load's baseline is its slowest call; the
-page's p50/p95 are printed as ratios to the baselines' p50/p95. Targets: search <= 1.3x,
+page's p50/p95 are printed as ratios to the baselines' p50/p95. For pages of several calls
+the same calls are also sent side by side straight to the sandbox, which shows what the
+sandbox itself (one Python process) adds when it answers six at once. Targets: search <= 1.3x,
 360 <= 1.5x, calculator <= 1.3x; one token request in the whole run (the first); the calls
 per page (search: 1). Exit status 0 when every target is met, 2 when one is missed.
 """

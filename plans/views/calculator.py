@@ -6,6 +6,7 @@ then asks Aptic's P6 and answers only the result partial plus out-of-band field 
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from backoffice import roles
 from backoffice.gateway import (
+    Change,
     GatewayError,
     NotFound,
     PaymentPlan,
@@ -25,6 +27,7 @@ from backoffice.gateway import (
     Unavailable,
     ValidationFailed,
     get_gateway,
+    reads_for_change,
 )
 from backoffice.ui import upstream_banner, upstream_error_fragment
 from plans import policies, selectors, services
@@ -144,13 +147,17 @@ def _context(request: HttpRequest, guid: str, calc: Calculation, **extra: Any
     }
 
 
-def _setup_or_error(request: HttpRequest, guid: str) -> CalculatorSetup | GatewayError:
+def _setup_or_error(request: HttpRequest, guid: str, *, attempt: Change | None = None
+                    ) -> CalculatorSetup | GatewayError:
     """The calculator's setup: read afresh for the page (GET), else as the page read it just
-    now when that knows the posted cases."""
+    now when that knows the posted cases. With `attempt`, a failing read is recorded as that
+    attempted change."""
     try:
         if request.method == "GET":
             return selectors.calculator_setup(guid)
-        return selectors.calculator_setup_recent(guid, case_guids=request.POST.getlist("cases"))
+        with reads_for_change(attempt) if attempt else nullcontext():
+            return selectors.calculator_setup_recent(
+                guid, case_guids=request.POST.getlist("cases"))
     except NotFound as exc:
         raise Http404(_("No such debtor.")) from exc
     except GatewayError as exc:
@@ -235,7 +242,7 @@ def propose(request: HttpRequest, guid) -> HttpResponse:
     """Creates the calculated plan as a proposal (and, under the optional policy and when
     asked, activates it at once); back to the calculator with the input kept on failure."""
     guid = str(guid)
-    setup = _setup_or_error(request, guid)
+    setup = _setup_or_error(request, guid, attempt=Change("plan.create", guid, "plan"))
     if isinstance(setup, GatewayError):
         return _unavailable_page(request, guid, setup)
     calc = Calculation(setup, request.POST)

@@ -58,3 +58,18 @@ def test_a_setup_older_than_a_minute_is_read_again(agent_client, debtor, sandbox
     calls = _calls_during(sandbox_api, lambda: htmx(
         agent_client, f"/debtors/{guid}/plans/new/calculate", calc_data(case_guids(debtor))))
     assert calls["GET cases"] == 1
+
+
+def test_a_proposal_whose_setup_cannot_be_read_is_audited_as_failed(agent_client, debtor,
+                                                                    sandbox_api):
+    from backoffice.audit.models import AuditEntry
+
+    guid = debtor["debtorGuid"]
+    selectors.forget_recent_setups()  # e.g. another worker showed the page
+    sandbox_api.set_faults(status=503)
+    answer = agent_client.post(f"/debtors/{guid}/plans/new/propose",
+                               calc_data(case_guids(debtor), note="Agreed"))
+    assert answer.status_code == 503
+    (entry,) = AuditEntry.objects.filter(action="plan.create")
+    assert (entry.outcome, entry.debtor_guid) == ("failed", guid)
+    assert entry.error_class in {"ServerError", "CircuitOpen"}  # 503s open the breaker too
