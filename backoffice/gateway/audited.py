@@ -8,9 +8,10 @@
 
 Outcomes: `ok` for a 2xx; `refused` for a 4xx (upstream status and problem recorded) and for
 our own `StaleRecord` check (reason "stale", nothing was sent); `failed` for `Unavailable`
-(timeouts, refused connections, 5xx, malformed answers, open breaker) and unexpected errors,
-with the error's class. A `failed` POST may or may not have reached Aptic: the entry says
-so by its class (e.g. `UpstreamTimeout`).
+(timeouts, refused connections, 5xx, malformed answers, open breaker), for a 429 (Aptic too
+busy to look at the change: a fault, not a verdict on it; status 429 recorded) and for
+unexpected errors, with the error's class. A `failed` POST may or may not have reached Aptic:
+the entry says so by its class (e.g. `UpstreamTimeout`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 from backoffice import request_context
 from backoffice.audit.models import AuditEntry
 from backoffice.audit.services import audit_record
-from backoffice.gateway.errors import GatewayError, Refused, StaleRecord
+from backoffice.gateway.errors import GatewayError, RateLimited, Refused, StaleRecord
 from backoffice.gateway.fingerprint import fingerprint, snapshot
 
 log = logging.getLogger("backoffice.gateway")
@@ -104,7 +105,7 @@ def _record_failure(change: Change, before: Any, exc: Exception) -> None:
     if isinstance(exc, StaleRecord):
         kwargs = {"outcome": AuditEntry.Outcome.REFUSED, "reason": "stale",
                   "error_class": type(exc).__name__}
-    elif isinstance(exc, Refused):
+    elif isinstance(exc, Refused) and not isinstance(exc, RateLimited):
         kwargs = {"outcome": AuditEntry.Outcome.REFUSED, "upstream_status": exc.status,
                   "problem": exc.problem, "error_class": type(exc).__name__}
     elif isinstance(exc, GatewayError):

@@ -113,7 +113,7 @@ def test_create_while_rate_limited_asks_to_wait(agent_client, sandbox_api):
     assert b'value="Astrid"' in answer.content
     entry, = audit_rows("debtor.create")
     assert (entry.outcome, entry.upstream_status, entry.error_class) == (
-        "refused", 429, "RateLimited")
+        "failed", 429, "RateLimited")
 
 
 # --- Edit ----------------------------------------------------------------------------------------

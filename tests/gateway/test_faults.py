@@ -229,7 +229,7 @@ def test_429_that_does_not_go_away_ends_in_rate_limited(gw, sandbox_api, agent, 
     with pytest.raises(RateLimited):
         gw.debtor_update(guid, DebtorInput(last_name="X"))
     entry = last_entry()
-    assert (entry.action, entry.outcome, entry.upstream_status) == ("debtor.update", "refused",
+    assert (entry.action, entry.outcome, entry.upstream_status) == ("debtor.update", "failed",
                                                                     429)
 
 
