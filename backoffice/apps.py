@@ -8,8 +8,10 @@ class BackofficeConfig(AppConfig):
 
     def ready(self) -> None:
         from backoffice import (
+            grants,
             signals,  # noqa: F401  (creates the role groups after migrate)
             tables_signature_cache,
         )
 
         tables_signature_cache.install()
+        grants.connect()

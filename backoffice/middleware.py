@@ -1,6 +1,7 @@
-"""Request id and per-user language."""
+"""Request id, idle sessions and per-user language."""
 
 import re
+import time
 import uuid
 
 from django.conf import settings
@@ -88,4 +89,30 @@ class UserLanguageMiddleware:
         response = self.get_response(request)
         if language:
             response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class IdleSessionMiddleware:
+    """Keeps a used session alive with at most one write per SESSION_REFRESH_SECONDS.
+
+    A stored session ends SESSION_COOKIE_AGE after its last save. Saving it on every request
+    (SESSION_SAVE_EVERY_REQUEST) would cost a database write per page; instead a session whose
+    last refresh is older than SESSION_REFRESH_SECONDS is marked changed, and Django's session
+    middleware (outside this one) saves it with a new expiry. An unused session therefore ends
+    between SESSION_COOKIE_AGE - SESSION_REFRESH_SECONDS and SESSION_COOKIE_AGE after the
+    last request.
+    """
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[self.KEY] = now
         return response

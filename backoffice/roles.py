@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.grants import user_grants
+
 AGENT = "agent"
 SUPERVISOR = "supervisor"
 ADMIN = "admin"
@@ -71,13 +73,8 @@ def user_role(user) -> str | None:
         return None
     if user.is_superuser:
         return ADMIN
-    cached = getattr(user, "_collect_desk_role", False)
-    if cached is not False:
-        return cached
-    names = set(user.groups.values_list("name", flat=True))
-    role = next((r for r in reversed(ROLES) if r in names), None)
-    user._collect_desk_role = role
-    return role
+    names = user_grants(user).groups
+    return next((r for r in reversed(ROLES) if r in names), None)
 
 
 def user_can(user, codename: str) -> bool:

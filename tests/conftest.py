@@ -46,6 +46,16 @@ def pytest_collection_modifyitems(config, items):
 # --- Users and roles -----------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache. Users are made per test and a rolled-back id is
+    used again, so grants kept for an earlier test's user (or an earlier run's, on a shared
+    Redis) must not reach this one."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def _make_user(username: str, role: str | None):
     from django.contrib.auth.models import Group, User
 

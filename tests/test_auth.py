@@ -1,11 +1,13 @@
 """Sign-in, sign-out, password change, throttling after failures, CSRF and the session."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.test import Client, RequestFactory
+from django.utils import timezone
 
 from backoffice.middleware import client_ip
 
@@ -75,7 +77,50 @@ def test_session_ends_when_idle_or_when_the_browser_closes(agent_client):
     session = agent_client.session
     assert session.get_expiry_age() == settings.SESSION_COOKIE_AGE == 30 * 60
     assert session.get_expire_at_browser_close()
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # the timeout runs from the last request
+    assert settings.SESSION_REFRESH_SECONDS == 60
+
+
+def _stored_expiry(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_a_used_session_is_kept_alive_with_one_write_a_minute(agent_client):
+    from django.contrib.sessions.models import Session
+
+    agent_client.get("/accounts/profile/")  # the first request after sign-in refreshes
+    expiry = _stored_expiry(agent_client)
+    assert agent_client.get("/accounts/profile/").status_code == 200
+    assert _stored_expiry(agent_client) == expiry  # within the minute: no write
+
+    # Two minutes on: the next request moves the expiry to a full idle timeout from now.
+    session = agent_client.session
+    session["_refreshed_at"] -= 120
+    session.save()
+    Session.objects.filter(session_key=session.session_key).update(
+        expire_date=expiry - timedelta(seconds=120))
+    assert agent_client.get("/accounts/profile/").status_code == 200
+    refreshed = _stored_expiry(agent_client)
+    assert refreshed > expiry - timedelta(seconds=120)
+    assert abs((refreshed - timezone.now()).total_seconds() - settings.SESSION_COOKIE_AGE) < 5
+
+
+def test_an_idle_session_ends(agent_client):
+    from django.contrib.sessions.models import Session
+
+    agent_client.get("/accounts/profile/")
+    Session.objects.filter(session_key=agent_client.session.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1))
+    answer = agent_client.get("/accounts/profile/")
+    assert answer.status_code == 302 and answer["Location"].startswith("/accounts/login/")
+
+
+def test_an_anonymous_visit_stores_no_session(client, db):
+    from django.contrib.sessions.models import Session
+
+    client.get("/accounts/login/")
+    assert not Session.objects.exists()
 
 
 def test_password_change(agent_client, agent_user):
