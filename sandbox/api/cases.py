@@ -5,7 +5,6 @@ The Debtors API cannot create cases; /sandbox/control/cases does (see sandbox/co
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 
 from sandbox.api.common import (
@@ -17,10 +16,11 @@ from sandbox.api.common import (
     link,
     list_page,
 )
-from sandbox.models import Case, CaseStatus, Debtor
+from sandbox.models import Case, Debtor
 from sandbox.services import luhn_check_digit
 
 CENT = Decimal("0.01")
+ZERO = Decimal("0")
 
 # Where debtors pay, per currency (the summary's bankAccountNo).
 BANK_ACCOUNTS = {
@@ -103,20 +103,18 @@ def _debtor(debtor_guid: str) -> Debtor:
 
 
 def debtor_summary(request: HttpRequest, debtor: Debtor) -> dict:
-    """D6: totals over the debtor's active cases; the fee total is spelled `remaininFee`."""
-    active = Q(status=CaseStatus.ACTIVE)
-    totals = debtor.cases.aggregate(
-        principal=Sum("remaining_principal", filter=active),
-        interest=Sum("remaining_interest", filter=active),
-        fee=Sum("remaining_fee", filter=active),
-        active=Count("pk", filter=active),
-        closed=Count("pk", filter=~active),
+    """D6: totals over the debtor's active cases; the fee total is spelled `remaininFee`.
+
+    A debtor has a handful of cases: they are read once and summed here, exactly (SQLite would
+    sum decimals as floats)."""
+    cases = list(
+        debtor.cases.select_related("debtor").order_by("registration_date", "case_number")
     )
-    # SQLite sums decimals as floats: bring them back to cents.
+    active = [case for case in cases if case.is_active]
     principal, interest, fee = (
-        Decimal(totals[name] or 0).quantize(CENT) for name in ("principal", "interest", "fee")
+        sum((getattr(case, name) or ZERO for case in active), ZERO).quantize(CENT)
+        for name in ("remaining_principal", "remaining_interest", "remaining_fee")
     )
-    cases = debtor.cases.select_related("debtor").order_by("registration_date", "case_number")
     return {
         "fullName": debtor.full_name,
         "idNumber": debtor.id_number,
@@ -127,8 +125,8 @@ def debtor_summary(request: HttpRequest, debtor: Debtor) -> dict:
         "remainingInterest": interest,
         "remaininFee": fee,
         "remainingSum": principal + interest + fee,
-        "activeCases": totals["active"],
-        "closedCases": totals["closed"],
+        "activeCases": len(active),
+        "closedCases": len(cases) - len(active),
         "cases": [case_detail(request, case) for case in cases],
     }
 
