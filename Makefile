@@ -47,9 +47,15 @@ messages: install
 	$(PY) manage.py makemessages -l sv -l nb -l fi --no-obsolete --add-location file $(MESSAGE_IGNORES)
 	$(PY) manage.py compilemessages -l sv -l nb -l fi --ignore '.venv/*'
 
-# Every benchmark in bench/ (BENCH_ARGS=--quick: the page and load benchmarks only).
+# Every benchmark in bench/ (BENCH_ARGS=--quick: the page and load benchmarks only), with
+# the `bench` extra (Locust) installed first.
+BENCH_STAMP := $(VENV)/.bench-stamp
+$(BENCH_STAMP): pyproject.toml $(STAMP)
+	$(PY) -m pip install -q -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
 BENCH_ARGS ?=
-bench: install
+bench: $(BENCH_STAMP)
 	bash bench/run_all.sh $(BENCH_ARGS)
 
 clean:

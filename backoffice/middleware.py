@@ -111,6 +111,8 @@ class IdleSessionMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
+        # is_empty() is also true for a session this request never loaded, and for a cookie
+        # whose session is gone: only a live session in use is kept alive.
         if session is not None and not session.is_empty():
             now = int(time.time())
             if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:

@@ -121,6 +121,9 @@ def test_an_anonymous_visit_stores_no_session(client, db):
 
     client.get("/accounts/login/")
     assert not Session.objects.exists()
+    client.cookies[settings.SESSION_COOKIE_NAME] = "expired0session0key0that0is0gone"
+    assert client.get("/accounts/profile/").status_code == 302  # the session is read: gone
+    assert not Session.objects.exists()  # and a stale cookie is not kept alive as a new one
 
 
 def test_password_change(agent_client, agent_user):
