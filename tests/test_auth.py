@@ -9,7 +9,7 @@ from django.conf import settings
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from backoffice.middleware import client_ip
+from backoffice.middleware import IdleSessionMiddleware, client_ip
 
 
 def _sign_in(client: Client, username: str, password: str, **extra):
@@ -96,7 +96,7 @@ def test_a_used_session_is_kept_alive_with_one_write_a_minute(agent_client):
 
     # Two minutes on: the next request moves the expiry to a full idle timeout from now.
     session = agent_client.session
-    session["_refreshed_at"] -= 120
+    session[IdleSessionMiddleware.KEY] -= 120
     session.save()
     Session.objects.filter(session_key=session.session_key).update(
         expire_date=expiry - timedelta(seconds=120))
