@@ -33,7 +33,7 @@ def debtor_create(*, changes: Mapping[str, Any], address: Mapping[str, Any]) -> 
 def debtor_update(*, debtor: Debtor, changes: Mapping[str, Any],
                   expected_fingerprint: str) -> None:
     """PUT the debtor as read with `changes` applied; refused if it changed since it was read."""
-    get_gateway().debtor_update(debtor.debtor_guid, debtor.as_input(**changes),
+    get_gateway().debtor_update(debtor.debtor_guid, changes,
                                 expected_fingerprint=expected_fingerprint)
 
 
@@ -51,7 +51,7 @@ def address_create(*, debtor_guid: str, values: Mapping[str, Any]) -> Address:
 def address_update(*, debtor_guid: str, address: Address, changes: Mapping[str, Any],
                    expected_fingerprint: str | None) -> None:
     """PUT the address as read with `changes` applied."""
-    get_gateway().address_update(debtor_guid, address.address_guid, address.as_input(**changes),
+    get_gateway().address_update(debtor_guid, address.address_guid, changes,
                                  expected_fingerprint=expected_fingerprint)
 
 

@@ -17,10 +17,10 @@ from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from backoffice.gateway.audited import Change, reads_for_change
+from backoffice.gateway.audited import Change, reads_for_change  # TEMPORARY for views
 from backoffice.gateway.auth import TokenProvider
 from backoffice.gateway.breaker import Breaker
-from backoffice.gateway.client import AptiClient
+from backoffice.gateway.client import ApticClient
 from backoffice.gateway.errors import (
     CircuitOpen,
     Conflict,
@@ -71,14 +71,14 @@ STATUS_CACHE_KEY = "aptic:status"
 STATUS_CACHE_SECONDS = 5
 STATUS_TIMEOUT_SECONDS = 2.0
 
-_gateway: AptiClient | None = None
+_gateway: ApticClient | None = None
 _lock = threading.Lock()
 
 
-def build_gateway(*, transport=None) -> AptiClient:
+def build_gateway(*, transport=None) -> ApticClient:
     """A client from settings.APTIC_*; `transport` (an httpx transport) for tests."""
     s = settings
-    return AptiClient(
+    return ApticClient(
         Pipeline(
             transport=Transport(
                 base_url=s.APTIC_BASE_URL,
@@ -91,7 +91,7 @@ def build_gateway(*, transport=None) -> AptiClient:
                 token_url=s.APTIC_TOKEN_URL,
                 client_id=s.APTIC_CLIENT_ID,
                 client_secret=s.APTIC_CLIENT_SECRET,
-                scope=getattr(s, "APTIC_SCOPE", ""),
+                scope=s.APTIC_SCOPE,
                 timeout=s.APTIC_TOKEN_TIMEOUT,
             ),
             breaker=Breaker(
@@ -103,15 +103,15 @@ def build_gateway(*, transport=None) -> AptiClient:
             policy=RetryPolicy(
                 budget=s.APTIC_RETRY_BUDGET,
                 attempts=s.APTIC_RETRY_ATTEMPTS,
-                wait_initial=getattr(s, "APTIC_RETRY_WAIT_INITIAL", 0.2),
-                wait_max=getattr(s, "APTIC_RETRY_WAIT_MAX", 2.0),
-                wait_jitter=getattr(s, "APTIC_RETRY_WAIT_JITTER", 0.3),
+                wait_initial=s.APTIC_RETRY_WAIT_INITIAL,
+                wait_max=s.APTIC_RETRY_WAIT_MAX,
+                wait_jitter=s.APTIC_RETRY_WAIT_JITTER,
             ),
         )
     )
 
 
-def get_gateway() -> AptiClient:
+def get_gateway() -> ApticClient:
     """The process-wide client (rebuilt when an APTIC_* setting changes)."""
     global _gateway
     if _gateway is None:
@@ -119,6 +119,15 @@ def get_gateway() -> AptiClient:
             if _gateway is None:
                 _gateway = build_gateway()
     return _gateway
+
+
+def swap_gateway(client: ApticClient | None) -> ApticClient | None:
+    """Makes `client` the process-wide one and returns the one it replaces (None: built from
+    settings on next use). The seam backoffice/gateway/testing.py plugs fakes in through."""
+    global _gateway
+    with _lock:
+        previous, _gateway = _gateway, client
+    return previous
 
 
 def _drop_gateway() -> None:
@@ -170,7 +179,7 @@ __all__ = [
     "STATUS_CACHE_KEY",
     "Address",
     "AddressInput",
-    "AptiClient",
+    "ApticClient",
     "Case",
     "CaseSummary",
     "Change",
@@ -216,4 +225,5 @@ __all__ = [
     "reads_for_change",
     "reset_for_tests",
     "snapshot",
+    "swap_gateway",
 ]

@@ -1,10 +1,12 @@
-"""`AptiClient`: one typed method per operation of the Aptic Debtors API (28 in all).
+"""`ApticClient`: one typed method per operation of the Aptic Debtors API (28 in all).
 
 Reads return typed records or pages; every mutating method goes through `audited.perform`,
-so each attempted change is in the audit log with its outcome. Update, delete and activate
-re-read the record first (the audit's "before") and, given `expected_fingerprint`, refuse
-with `StaleRecord` when it changed since the caller read it. `plan_calculate` stores nothing
-and is not audited.
+so each attempted change is in the audit log with its outcome, under `actor` (the request's
+user when None). Update, delete and activate read the record first (the audit's "before")
+and, given `expected_fingerprint`, refuse with `StaleRecord` when it changed since the
+caller read it; an update's PUT body is that record with the caller's `changes` applied
+(PUT replaces the record upstream, so fields the caller does not name keep their values).
+`plan_calculate` stores nothing and is not audited.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ def _decode[T](cls: type[T], answer: Answer, route: r.Route, **known: Any) -> T:
                                 request_id=answer.request_id, operation=route.op) from exc
 
 
-class AptiClient:
+class ApticClient:
     def __init__(self, pipeline: Pipeline):
         self.pipeline = pipeline
 
@@ -93,11 +95,11 @@ class AptiClient:
         return self._list(t.DebtorRow, r.DEBTOR_LIST, "debtor", filter=filter,
                           orderby=orderby, skip=skip, top=top)
 
-    def debtor_create(self, data: t.DebtorInput) -> t.Debtor:
+    def debtor_create(self, data: t.DebtorInput, *, actor: Any = None) -> t.Debtor:
         return perform(
-            Change("debtor.create", target_type="debtor", body=data),
-            lambda: self._debtor_from(self._call(r.DEBTOR_CREATE, to_wire(data)),
-                                      r.DEBTOR_CREATE),
+            Change("debtor.create", target_type="debtor", body=data, actor=actor),
+            lambda body: self._debtor_from(self._call(r.DEBTOR_CREATE, to_wire(body)),
+                                           r.DEBTOR_CREATE),
             read_after=lambda debtor: debtor,
             identify=lambda debtor: (debtor.debtor_guid, debtor.debtor_guid),
         )
@@ -115,22 +117,35 @@ class AptiClient:
                 debtor = replace(debtor, full_name=rows.items[0].full_name)
         return debtor
 
-    def debtor_update(self, debtor_guid: str, data: t.DebtorInput, *,
+    def debtor_update(self, debtor_guid: str, changes: Mapping[str, Any], *, actor: Any = None,
                       expected_fingerprint: str | None = None) -> None:
-        body = to_wire(data, exclude=t.MAIN_ADDRESS_FIELDS)
-        sent = {k: v for k, v in snapshot(data).items() if k not in t.MAIN_ADDRESS_FIELDS}
+        """PUT the debtor as read just now with `changes` (DebtorInput field names) applied.
+        The main address lives in the address resource: D4 leaves it out."""
+
+        put: list[t.DebtorInput] = []
+
+        def build(before: t.Debtor) -> dict[str, Any]:
+            """The body as recorded: what D4 carries (the main address left out)."""
+            put.append(before.as_input(**changes))
+            return {k: v for k, v in snapshot(put[0]).items() if k not in t.MAIN_ADDRESS_FIELDS}
+
         perform(
-            Change("debtor.update", debtor_guid, "debtor", debtor_guid, body=sent),
-            lambda: self._call(r.DEBTOR_UPDATE, body, debtor_guid=debtor_guid),
+            Change("debtor.update", debtor_guid, "debtor", debtor_guid, body=dict(changes),
+                   actor=actor),
+            lambda _body: self._call(r.DEBTOR_UPDATE,
+                                     to_wire(put[0], exclude=t.MAIN_ADDRESS_FIELDS),
+                                     debtor_guid=debtor_guid),
             read_before=lambda: self.debtor_get(debtor_guid),
             expected_fingerprint=expected_fingerprint,
+            build=build,
             read_after=lambda _answer: self.debtor_get(debtor_guid),
         )
 
-    def debtor_delete(self, debtor_guid: str, *, expected_fingerprint: str | None = None) -> None:
+    def debtor_delete(self, debtor_guid: str, *, actor: Any = None,
+                      expected_fingerprint: str | None = None) -> None:
         perform(
-            Change("debtor.delete", debtor_guid, "debtor", debtor_guid),
-            lambda: self._call(r.DEBTOR_DELETE, debtor_guid=debtor_guid),
+            Change("debtor.delete", debtor_guid, "debtor", debtor_guid, actor=actor),
+            lambda _body: self._call(r.DEBTOR_DELETE, debtor_guid=debtor_guid),
             read_before=lambda: self.debtor_get(debtor_guid),
             expected_fingerprint=expected_fingerprint,
         )
@@ -158,11 +173,12 @@ class AptiClient:
         return self._list(t.Address, r.ADDRESS_LIST, "address", filter=filter, orderby=orderby,
                           skip=skip, top=top, debtor_guid=debtor_guid)
 
-    def address_create(self, debtor_guid: str, data: t.AddressInput) -> t.Address:
+    def address_create(self, debtor_guid: str, data: t.AddressInput, *,
+                       actor: Any = None) -> t.Address:
         return perform(
-            Change("address.create", debtor_guid, "address", body=data),
-            lambda: self._get_from(t.Address, r.ADDRESS_CREATE, to_wire(data),
-                                   debtor_guid=debtor_guid),
+            Change("address.create", debtor_guid, "address", body=data, actor=actor),
+            lambda body: self._get_from(t.Address, r.ADDRESS_CREATE, to_wire(body),
+                                        debtor_guid=debtor_guid),
             read_after=lambda address: address,
             identify=lambda address: (debtor_guid, address.address_guid),
         )
@@ -171,23 +187,26 @@ class AptiClient:
         return self._get(t.Address, r.ADDRESS_GET, debtor_guid=debtor_guid,
                          address_guid=address_guid)
 
-    def address_update(self, debtor_guid: str, address_guid: str, data: t.AddressInput, *,
-                       expected_fingerprint: str | None = None) -> None:
+    def address_update(self, debtor_guid: str, address_guid: str, changes: Mapping[str, Any],
+                       *, actor: Any = None, expected_fingerprint: str | None = None) -> None:
+        """PUT the address as read just now with `changes` (AddressInput field names)."""
         perform(
-            Change("address.update", debtor_guid, "address", address_guid, body=data),
-            lambda: self._call(r.ADDRESS_UPDATE, to_wire(data), debtor_guid=debtor_guid,
-                               address_guid=address_guid),
+            Change("address.update", debtor_guid, "address", address_guid, body=dict(changes),
+                   actor=actor),
+            lambda body: self._call(r.ADDRESS_UPDATE, to_wire(body), debtor_guid=debtor_guid,
+                                    address_guid=address_guid),
             read_before=lambda: self.address_get(debtor_guid, address_guid),
             expected_fingerprint=expected_fingerprint,
+            build=lambda before: before.as_input(**changes),
             read_after=lambda _answer: self.address_get(debtor_guid, address_guid),
         )
 
-    def address_delete(self, debtor_guid: str, address_guid: str, *,
+    def address_delete(self, debtor_guid: str, address_guid: str, *, actor: Any = None,
                        expected_fingerprint: str | None = None) -> None:
         perform(
-            Change("address.delete", debtor_guid, "address", address_guid),
-            lambda: self._call(r.ADDRESS_DELETE, debtor_guid=debtor_guid,
-                               address_guid=address_guid),
+            Change("address.delete", debtor_guid, "address", address_guid, actor=actor),
+            lambda _body: self._call(r.ADDRESS_DELETE, debtor_guid=debtor_guid,
+                                     address_guid=address_guid),
             read_before=lambda: self.address_get(debtor_guid, address_guid),
             expected_fingerprint=expected_fingerprint,
         )
@@ -200,11 +219,12 @@ class AptiClient:
         return self._list(t.PaymentPlan, r.PLAN_LIST, "plan", filter=filter, orderby=orderby,
                           skip=skip, top=top, debtor_guid=debtor_guid)
 
-    def plan_create(self, debtor_guid: str, data: t.PlanInput) -> t.PaymentPlan:
+    def plan_create(self, debtor_guid: str, data: t.PlanInput, *,
+                    actor: Any = None) -> t.PaymentPlan:
         return perform(
-            Change("plan.create", debtor_guid, "plan", body=data),
-            lambda: self._get_from(t.PaymentPlan, r.PLAN_CREATE, to_wire(data),
-                                   debtor_guid=debtor_guid),
+            Change("plan.create", debtor_guid, "plan", body=data, actor=actor),
+            lambda body: self._get_from(t.PaymentPlan, r.PLAN_CREATE, to_wire(body),
+                                        debtor_guid=debtor_guid),
             read_after=lambda plan: plan,
             identify=lambda plan: (debtor_guid, plan.payment_plan_guid or ""),
         )
@@ -214,23 +234,23 @@ class AptiClient:
         return _decode(t.PaymentPlan, answer, r.PLAN_GET, payment_plan_guid=plan_guid)
 
     def plan_update(self, debtor_guid: str, plan_guid: str, payments: Sequence[t.PlanPayment],
-                    *, expected_fingerprint: str | None = None) -> None:
-        body = {"payments": [to_wire(p) for p in payments]}
+                    *, actor: Any = None, expected_fingerprint: str | None = None) -> None:
         perform(
             Change("plan.update", debtor_guid, "plan", plan_guid,
-                   body={"payments": tuple(payments)}),
-            lambda: self._call(r.PLAN_UPDATE, body, debtor_guid=debtor_guid,
-                               plan_guid=plan_guid),
+                   body={"payments": tuple(payments)}, actor=actor),
+            lambda body: self._call(r.PLAN_UPDATE,
+                                    {"payments": [to_wire(p) for p in body["payments"]]},
+                                    debtor_guid=debtor_guid, plan_guid=plan_guid),
             read_before=lambda: self.plan_get(debtor_guid, plan_guid),
             expected_fingerprint=expected_fingerprint,
             read_after=lambda _answer: self.plan_get(debtor_guid, plan_guid),
         )
 
-    def plan_delete(self, debtor_guid: str, plan_guid: str, *,
+    def plan_delete(self, debtor_guid: str, plan_guid: str, *, actor: Any = None,
                     expected_fingerprint: str | None = None) -> None:
         perform(
-            Change("plan.delete", debtor_guid, "plan", plan_guid),
-            lambda: self._call(r.PLAN_DELETE, debtor_guid=debtor_guid, plan_guid=plan_guid),
+            Change("plan.delete", debtor_guid, "plan", plan_guid, actor=actor),
+            lambda _body: self._call(r.PLAN_DELETE, debtor_guid=debtor_guid, plan_guid=plan_guid),
             read_before=lambda: self.plan_get(debtor_guid, plan_guid),
             expected_fingerprint=expected_fingerprint,
         )
@@ -240,11 +260,11 @@ class AptiClient:
         return self._get_from(t.PaymentPlan, r.PLAN_CALCULATE, to_wire(data),
                               debtor_guid=debtor_guid)
 
-    def plan_activate(self, debtor_guid: str, plan_guid: str, *,
+    def plan_activate(self, debtor_guid: str, plan_guid: str, *, actor: Any = None,
                       expected_fingerprint: str | None = None) -> None:
         perform(
-            Change("plan.activate", debtor_guid, "plan", plan_guid),
-            lambda: self._call(r.PLAN_ACTIVATE, debtor_guid=debtor_guid, plan_guid=plan_guid),
+            Change("plan.activate", debtor_guid, "plan", plan_guid, actor=actor),
+            lambda _body: self._call(r.PLAN_ACTIVATE, debtor_guid=debtor_guid, plan_guid=plan_guid),
             read_before=lambda: self.plan_get(debtor_guid, plan_guid),
             expected_fingerprint=expected_fingerprint,
             read_after=lambda _answer: self.plan_get(debtor_guid, plan_guid),
@@ -258,11 +278,13 @@ class AptiClient:
         return self._list(t.ExtraField, r.EXTRA_FIELD_LIST, "extra_field", filter=filter,
                           orderby=orderby, skip=skip, top=top, debtor_guid=debtor_guid)
 
-    def extra_field_create(self, debtor_guid: str, data: t.ExtraField) -> t.ExtraField:
+    def extra_field_create(self, debtor_guid: str, data: t.ExtraField, *,
+                           actor: Any = None) -> t.ExtraField:
         return perform(
-            Change("extrafield.create", debtor_guid, "extrafield", data.name, body=data),
-            lambda: self._get_from(t.ExtraField, r.EXTRA_FIELD_CREATE, to_wire(data),
-                                   debtor_guid=debtor_guid),
+            Change("extrafield.create", debtor_guid, "extrafield", data.name, body=data,
+                   actor=actor),
+            lambda body: self._get_from(t.ExtraField, r.EXTRA_FIELD_CREATE, to_wire(body),
+                                        debtor_guid=debtor_guid),
             read_after=lambda field: field,
         )
 
@@ -271,21 +293,23 @@ class AptiClient:
         return _decode(t.ExtraField, answer, r.EXTRA_FIELD_GET, name=name)
 
     def extra_field_update(self, debtor_guid: str, name: str, data: t.ExtraField, *,
-                           expected_fingerprint: str | None = None) -> None:
+                           actor: Any = None, expected_fingerprint: str | None = None) -> None:
+        """Replaces the field's values; `data.name` other than `name` renames it."""
         perform(
-            Change("extrafield.update", debtor_guid, "extrafield", name, body=data),
-            lambda: self._call(r.EXTRA_FIELD_UPDATE, to_wire(data), debtor_guid=debtor_guid,
-                               name=name),
+            Change("extrafield.update", debtor_guid, "extrafield", name, body=data,
+                   actor=actor),
+            lambda body: self._call(r.EXTRA_FIELD_UPDATE, to_wire(body),
+                                    debtor_guid=debtor_guid, name=name),
             read_before=lambda: self.extra_field_get(debtor_guid, name),
             expected_fingerprint=expected_fingerprint,
             read_after=lambda _answer: self.extra_field_get(debtor_guid, data.name),
         )
 
-    def extra_field_delete(self, debtor_guid: str, name: str, *,
+    def extra_field_delete(self, debtor_guid: str, name: str, *, actor: Any = None,
                            expected_fingerprint: str | None = None) -> None:
         perform(
-            Change("extrafield.delete", debtor_guid, "extrafield", name),
-            lambda: self._call(r.EXTRA_FIELD_DELETE, debtor_guid=debtor_guid, name=name),
+            Change("extrafield.delete", debtor_guid, "extrafield", name, actor=actor),
+            lambda _body: self._call(r.EXTRA_FIELD_DELETE, debtor_guid=debtor_guid, name=name),
             read_before=lambda: self.extra_field_get(debtor_guid, name),
             expected_fingerprint=expected_fingerprint,
         )
@@ -293,21 +317,21 @@ class AptiClient:
     # -- services (S1-S2) and ping (X1) -----------------------------------------------------
 
     def service_invoke(self, debtor_guid: str, definition: str,
-                       body: Mapping[str, Any] | None = None, *,
+                       body: Mapping[str, Any] | None = None, *, actor: Any = None,
                        run_async: bool = False) -> t.ServiceResult:
-        return self._service(r.SERVICE_INVOKE, definition, body, run_async,
+        return self._service(r.SERVICE_INVOKE, definition, body, run_async, actor,
                              debtor_guid=debtor_guid)
 
     def service_invoke_global(self, definition: str, body: Mapping[str, Any] | None = None, *,
-                              run_async: bool = False) -> t.ServiceResult:
-        return self._service(r.SERVICE_INVOKE_GLOBAL, definition, body, run_async)
+                              actor: Any = None, run_async: bool = False) -> t.ServiceResult:
+        return self._service(r.SERVICE_INVOKE_GLOBAL, definition, body, run_async, actor)
 
     def _service(self, route: r.Route, definition: str, body: Mapping[str, Any] | None,
-                 run_async: bool, **path: str) -> t.ServiceResult:
+                 run_async: bool, actor: Any, **path: str) -> t.ServiceResult:
         payload = dict(body or {})
         params = {"async": "true" if run_async else "false"}
 
-        def invoke() -> t.ServiceResult:
+        def invoke(_body: Any) -> t.ServiceResult:
             answer = self._call(route, payload, params, definition=definition, **path)
             data = answer.data if answer.data is not None else {}
             if not isinstance(data, dict):
@@ -319,7 +343,8 @@ class AptiClient:
 
         return perform(
             Change("service.invoke", path.get("debtor_guid", ""), "service", definition,
-                   body={"definition": definition, "async": run_async, "body": payload}),
+                   body={"definition": definition, "async": run_async, "body": payload},
+                   actor=actor),
             invoke,
             read_after=lambda result: {"status": result.status, "data": result.data},
         )

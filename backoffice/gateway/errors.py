@@ -92,18 +92,10 @@ class ValidationFailed(Refused):
             self.non_field_errors.append(self.detail)
 
     def add_to_form(self, form: Any, field_map: Mapping[str, str] | None = None) -> None:
-        """Puts each message on the form field of that name (after `field_map`), others on
-        the form as a whole. Call it on a bound form, typically after `is_valid()`."""
-        field_map = field_map or {}
-        for name, messages in self.field_errors.items():
-            target = field_map.get(name, name)
-            for message in messages:
-                if target in form.fields:
-                    form.add_error(target, message)
-                else:
-                    form.add_error(None, f"{name}: {message}")
-        for message in self.non_field_errors:
-            form.add_error(None, message)
+        """TEMPORARY (until the views use backoffice.upstream)."""
+        from backoffice.upstream import put_field_errors
+
+        put_field_errors(form, self, field_map or {})
 
 
 class Conflict(Refused):

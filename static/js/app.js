@@ -15,17 +15,6 @@
     }
   });
 
-  // Upstream faults on htmx requests: show the server's banner fragment, keep the form as it is.
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    var xhr = event.detail.xhr;
-    if (xhr && (xhr.status === 422 || xhr.status === 409 || xhr.status === 503 || xhr.status === 400)) {
-      // Our views answer these with a fragment meant to replace the target (form with errors,
-      // or an upstream banner); let htmx swap it instead of discarding it.
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
-
   // A successful answer means the system answers again: a fault banner left by an earlier
   // request goes (an answer about a fault carries X-Upstream-Status and its own banner).
   document.addEventListener("htmx:beforeSwap", function (event) {

@@ -84,16 +84,16 @@ class StubTokens:
 
 def make_client(handler, *, tokens=None, attempts=3, budget=5.0, fail_max=50, reset=60.0,
                 read_timeout=2.0):
-    """An AptiClient over httpx.MockTransport(handler), with fast retries."""
+    """An ApticClient over httpx.MockTransport(handler), with fast retries."""
     import uuid
 
-    from backoffice.gateway import AptiClient
+    from backoffice.gateway import ApticClient
     from backoffice.gateway.breaker import Breaker
     from backoffice.gateway.pipeline import Pipeline
     from backoffice.gateway.retry import RetryPolicy
     from backoffice.gateway.transport import Transport
 
-    return AptiClient(Pipeline(
+    return ApticClient(Pipeline(
         transport=Transport(base_url="https://aptic.test/api/v1", connect_timeout=1.0,
                             read_timeout=read_timeout, transport=httpx.MockTransport(handler)),
         tokens=tokens or StubTokens(),

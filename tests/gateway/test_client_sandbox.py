@@ -57,7 +57,7 @@ def test_debtor_create_get_list_update_delete(gw, agent):
     assert (page.total, page.count, page.items[0].street, page.items[0].zip_code) == (
         1, 1, "Storgatan 1", "75320")
 
-    gw.debtor_update(guid, read.as_input(email="new@example.com"),
+    gw.debtor_update(guid, {"email": "new@example.com"},
                      expected_fingerprint=fingerprint(read))
     updated = gw.debtor_get(guid)
     assert updated.email == "new@example.com"
@@ -106,7 +106,7 @@ def test_a_stale_update_is_refused_before_the_put(gw, agent, sandbox_api):
             "email": "theirs@example.com"}
     assert sandbox_api.http.put(f"/debtors/{debtor.debtor_guid}", json=body).status_code == 204
     with pytest.raises(StaleRecord) as caught:
-        gw.debtor_update(debtor.debtor_guid, debtor.as_input(email="mine@example.com"),
+        gw.debtor_update(debtor.debtor_guid, {"email": "mine@example.com"},
                          expected_fingerprint=shown)
     assert caught.value.current.email == "theirs@example.com"
     assert gw.debtor_get(debtor.debtor_guid).email == "theirs@example.com"  # no PUT was sent
@@ -153,19 +153,19 @@ def test_addresses(gw, agent):
     assert gw.address_get(guid, work.address_guid) == work
     assert gw.address_list(guid, filter=F.eq("address_type", "work")).total == 1
 
-    gw.address_update(guid, work.address_guid, work.as_input(default_address=True),
+    gw.address_update(guid, work.address_guid, {"default_address": True},
                       expected_fingerprint=fingerprint(work))
     assert gw.address_get(guid, work.address_guid).default_address is True
     assert gw.address_get(guid, legal.address_guid).default_address is False
     assert gw.debtor_list(filter=F.eq("debtor_guid", guid)).items[0].street == "Kungsgatan 5"
 
     gw.address_update(guid, legal.address_guid,
-                      legal.as_input(default_address=False,
-                                     address_not_valid_date=date(2026, 3, 1)))
+                      {"default_address": False, "address_not_valid_date": date(2026, 3, 1)})
     assert gw.address_get(guid, legal.address_guid).address_not_valid_date == date(2026, 3, 1)
     with pytest.raises(ValidationFailed) as caught:
-        gw.address_update(guid, legal.address_guid, legal.as_input(
-            default_address=False, valid_from=date(2026, 5, 1), valid_to=date(2026, 4, 1)))
+        gw.address_update(guid, legal.address_guid, {
+            "default_address": False, "valid_from": date(2026, 5, 1),
+            "valid_to": date(2026, 4, 1)})
     assert "valid_to" in caught.value.field_errors
     gw.address_delete(guid, legal.address_guid)
     with pytest.raises(NotFound):

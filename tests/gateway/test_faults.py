@@ -227,7 +227,7 @@ def test_429_that_does_not_go_away_ends_in_rate_limited(gw, sandbox_api, agent, 
         gw.debtor_get(guid)
     assert caught.value.retry_after == 30
     with pytest.raises(RateLimited):
-        gw.debtor_update(guid, DebtorInput(last_name="X"))
+        gw.debtor_update(guid, {"last_name": "X"})
     entry = last_entry()
     assert (entry.action, entry.outcome, entry.upstream_status) == ("debtor.update", "failed",
                                                                     429)
@@ -302,7 +302,7 @@ def test_the_breaker_opens_shares_its_state_and_closes_after_a_probe(
     with pytest.raises(CircuitOpen):
         worker_a.debtor_get(guid)
     with pytest.raises(CircuitOpen):  # another worker agrees: the state is in the cache
-        worker_b.debtor_update(guid, DebtorInput(last_name="X"))
+        worker_b.debtor_update(guid, {"last_name": "X"})
     assert len(one.requests) == calls and other.requests == []
     entry = last_entry()
     assert (entry.outcome, entry.error_class) == ("failed", "CircuitOpen")

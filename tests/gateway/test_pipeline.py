@@ -4,6 +4,7 @@ import httpx
 import pytest
 import stamina
 
+from backoffice import upstream
 from backoffice.gateway import (
     CircuitOpen,
     Conflict,
@@ -82,7 +83,7 @@ def test_validation_messages_land_on_form_fields():
                                   "email": ["Not an e-mail address."], "top": ["Too big."]}
     form = DebtorForm(data={"last_name": "", "email": "x"})
     assert form.is_valid()
-    error.add_to_form(form)
+    assert upstream.place(error, form=form).status == upstream.INVALID
     assert form.errors["last_name"] == ["Give fullName, or lastname."]
     assert form.errors["email"] == ["Not an e-mail address."]
     assert form.non_field_errors() == ["top: Too big."]

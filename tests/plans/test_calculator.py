@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from backoffice.gateway import AptiClient, PlanInput, PlanPayment
+from backoffice.gateway import ApticClient, PlanInput, PlanPayment
 from backoffice.templatetags.formatting import date_only
 from tests.plans.conftest import (
     calc_data,
@@ -109,13 +109,13 @@ def test_a_plain_post_renders_the_whole_page(agent_client, debtor):
 def calculate_calls(monkeypatch):
     """Counts P6 calls while letting them through."""
     calls = []
-    original = AptiClient.plan_calculate
+    original = ApticClient.plan_calculate
 
     def counting(self, debtor_guid, data):
         calls.append(data)
         return original(self, debtor_guid, data)
 
-    monkeypatch.setattr(AptiClient, "plan_calculate", counting)
+    monkeypatch.setattr(ApticClient, "plan_calculate", counting)
     return calls
 
 
