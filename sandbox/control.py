@@ -8,18 +8,19 @@ from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
 
-from sandbox import services
 from sandbox.api.cases import case_detail
 from sandbox.api.common import (
     NotFound,
     Validator,
     api_view,
+    debtor_get,
     json_response,
     no_content,
     read_json_object,
 )
-from sandbox.models import Debtor, FaultConfig
+from sandbox.models import FaultConfig
 from sandbox.stats import stats_reset, stats_snapshot
+from sandbox.store.debtors import case_add
 from sandbox.tokens import token_issue
 
 FAULT_STATUSES = (500, 503, 429)
@@ -51,10 +52,8 @@ def cases(request: HttpRequest) -> HttpResponse:
     }
     registered = v.datetime("registrationDate")
     v.check()
-    debtor = Debtor.objects.filter(guid=debtor_guid).first()
-    if debtor is None:
-        raise NotFound(f"No debtor with GUID {str(debtor_guid)!r}.")
-    case = services.case_add(
+    debtor = debtor_get(debtor_guid)
+    case = case_add(
         debtor=debtor, client_name=client_name, currency_code=currency or debtor.currency_code
         or "SEK", interest_rate=rate, closed=bool(closed), registration_date=registered,
         **amounts, **extra,

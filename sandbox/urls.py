@@ -7,17 +7,27 @@ GUID is a problem+json 404 like any other; so is every unknown path under api/ a
 from django.urls import include, path, re_path
 
 from sandbox import control, oauth
-from sandbox.api import addresses, cases, debtors, extrafields, misc
+from sandbox.api import (
+    addresses,
+    cases,
+    debtors,
+    extrafields,
+    misc,
+    openapi,
+    plans,
+    service_definitions,
+)
 
 app_name = "sandbox"
 
 DEBTOR = "debtors/<str:debtor_guid>"
+PLANS = f"{DEBTOR}/paymentplans"
 
 api_urlpatterns = [
-    # Payment plans, services and the OpenAPI document come first: "debtors/services/..."
-    # must not be read as a debtor GUID.
-    path("", include("sandbox.api.plan_urls")),
+    path("openapi.json", openapi.document, name="openapi"),
     path("ping", misc.ping, name="ping"),
+    # Before the debtor routes, so that "debtors/services/..." is not read as a debtor GUID.
+    path("debtors/services/<str:definition>", service_definitions.service, name="service"),
     path("debtors", debtors.debtors, name="debtors"),
     path(DEBTOR, debtors.debtor, name="debtor"),
     path(f"{DEBTOR}/summary", cases.summary, name="summary"),
@@ -27,6 +37,12 @@ api_urlpatterns = [
     path(f"{DEBTOR}/addresses/<str:address_guid>", addresses.address, name="address"),
     path(f"{DEBTOR}/extrafields", extrafields.extra_fields, name="extrafields"),
     path(f"{DEBTOR}/extrafields/<str:name>", extrafields.extra_field, name="extrafield"),
+    path(PLANS, plans.plans, name="paymentplans"),
+    path(f"{PLANS}/calculate", plans.calculate, name="paymentplan-calculate"),
+    path(f"{PLANS}/<str:plan_guid>", plans.plan, name="paymentplan"),
+    path(f"{PLANS}/<str:plan_guid>/activate", plans.activate, name="paymentplan-activate"),
+    path(f"{DEBTOR}/services/<str:definition>", service_definitions.debtor_service,
+         name="debtor-service"),
 ]
 
 urlpatterns = [

@@ -51,22 +51,20 @@ def test_other_browser_languages(accept, lang, heading):
     assert f"<h1>{heading}</h1>" in html
 
 
-def test_profile_language_wins_over_the_browser(agent_user):
-    _set_language(agent_user, "nb")
-    client = Client(HTTP_ACCEPT_LANGUAGE="sv")
+@pytest.mark.parametrize(
+    ("chosen", "browser", "lang", "heading"),
+    [
+        ("nb", "sv", "nb", "Innstillingene dine"),  # the profile's choice wins
+        ("", "fi", "fi", "Asetuksesi"),  # no choice: the browser's
+    ],
+)
+def test_profile_language_else_the_browsers(agent_user, chosen, browser, lang, heading):
+    _set_language(agent_user, chosen)
+    client = Client(HTTP_ACCEPT_LANGUAGE=browser)
     client.force_login(agent_user)
     html = client.get("/accounts/profile/").content.decode()
-    assert '<html lang="nb">' in html
-    assert "Innstillingene dine" in html
-
-
-def test_no_profile_language_follows_the_browser(agent_user):
-    _set_language(agent_user, "")
-    client = Client(HTTP_ACCEPT_LANGUAGE="fi")
-    client.force_login(agent_user)
-    html = client.get("/accounts/profile/").content.decode()
-    assert '<html lang="fi">' in html
-    assert "Asetuksesi" in html
+    assert f'<html lang="{lang}">' in html
+    assert heading in html
 
 
 def test_switching_language_in_the_profile(agent_user, agent_client):

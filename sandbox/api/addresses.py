@@ -4,50 +4,29 @@ import re
 
 from django.http import HttpRequest, HttpResponse
 
-from sandbox import services
 from sandbox.api.common import (
     Field,
     ListSpec,
     Validator,
     api_view,
+    debtor_get,
     get_by_guid,
     json_response,
     list_page,
     no_content,
     read_json_object,
 )
-from sandbox.api.debtors import validate_address_parts
-from sandbox.models import Address, Debtor
+from sandbox.api.debtors import ADDRESS_PARTS, validate_address_parts
+from sandbox.store.debtors import address_create, address_delete, address_update
 
 _ADDRESS_TYPE = re.compile(r"[\w\-. ]{1,50}")
-
-_FIELDS = {
-    "addressType": "address_type",
-    "fullName": "full_name",
-    "street": "street",
-    "houseNo": "house_no",
-    "houseNoExtension": "house_no_extension",
-    "city": "city",
-    "zipCode": "zip_code",
-    "stateCode": "state_code",
-    "countryCode": "country_code",
-    "addressNotValidDate": "address_not_valid_date",
-    "validFrom": "valid_from",
-    "validTo": "valid_to",
-}
 
 ADDRESS_LIST = ListSpec(
     fields={
         "addressGuid": Field("guid", "guid"),
         "addressType": Field("string", "address_type"),
         "fullName": Field("string", "full_name"),
-        "street": Field("string", "street"),
-        "houseNo": Field("string", "house_no"),
-        "houseNoExtension": Field("string", "house_no_extension"),
-        "city": Field("string", "city"),
-        "zipCode": Field("string", "zip_code"),
-        "stateCode": Field("string", "state_code"),
-        "countryCode": Field("string", "country_code"),
+        **{wire: Field("string", column) for wire, column in ADDRESS_PARTS.items()},
         "fullAddress": Field("string", "full_address"),
         "addressNotValidDate": Field("date", "address_not_valid_date"),
         "defaultAddress": Field("bool", "default_address"),
@@ -60,28 +39,15 @@ ADDRESS_LIST = ListSpec(
     default_order="defaultAddress desc, addressType",
 )
 
-
-def address_body(address: Address) -> dict:
-    return {
-        "addressGuid": address.guid,
-        "addressType": address.address_type,
-        "fullName": address.full_name,
-        "street": address.street,
-        "houseNo": address.house_no,
-        "houseNoExtension": address.house_no_extension,
-        "city": address.city,
-        "zipCode": address.zip_code,
-        "stateCode": address.state_code,
-        "countryCode": address.country_code,
-        "fullAddress": address.full_address,
-        "addressNotValidDate": address.address_not_valid_date,
-        "defaultAddress": address.default_address,
-        "validFrom": address.valid_from,
-        "validTo": address.valid_to,
-        "validatedAt": address.validated_at,
-        "validOverride": address.valid_override,
-        "lastUpdatedAt": address.last_updated_at,
-    }
+# What A2 and A4 write (fullAddress is composed from the parts), wire name -> column.
+_WRITTEN = {
+    "addressType": "address_type",
+    "fullName": "full_name",
+    **ADDRESS_PARTS,
+    "addressNotValidDate": "address_not_valid_date",
+    "validFrom": "valid_from",
+    "validTo": "valid_to",
+}
 
 
 def _clean_address(body: dict) -> tuple[dict, bool | None]:
@@ -104,33 +70,29 @@ def _clean_address(body: dict) -> tuple[dict, bool | None]:
     if valid_from and valid_to and valid_to < valid_from:
         v.error("validTo", "Must not be before validFrom.")
     v.check()
-    return {column: v.cleaned[wire] for wire, column in _FIELDS.items()}, default
-
-
-def _debtor(debtor_guid: str) -> Debtor:
-    return get_by_guid(Debtor.objects, debtor_guid, what="debtor")
+    return {column: v.cleaned[wire] for wire, column in _WRITTEN.items()}, default
 
 
 @api_view(methods=["GET", "POST"])
 def addresses(request: HttpRequest, debtor_guid: str) -> HttpResponse:
     """A1 list, A2 create."""
-    debtor = _debtor(debtor_guid)
+    debtor = debtor_get(debtor_guid)
     if request.method == "GET":
-        return list_page(request, debtor.addresses.all(), ADDRESS_LIST, address_body)
+        return list_page(request, debtor.addresses.all(), ADDRESS_LIST)
     fields, default = _clean_address(read_json_object(request))
-    address = services.address_create(debtor=debtor, fields=fields, default=default)
-    return json_response(address_body(address), status=201)
+    address = address_create(debtor=debtor, fields=fields, default=default)
+    return json_response(ADDRESS_LIST.row(address), status=201)
 
 
 @api_view(methods=["GET", "PUT", "DELETE"])
 def address(request: HttpRequest, debtor_guid: str, address_guid: str) -> HttpResponse:
     """A3 get, A4 update (replaces), A5 delete."""
-    found = get_by_guid(_debtor(debtor_guid).addresses, address_guid, what="address")
+    found = get_by_guid(debtor_get(debtor_guid).addresses, address_guid, what="address")
     if request.method == "GET":
-        return json_response(address_body(found))
+        return json_response(ADDRESS_LIST.row(found))
     if request.method == "PUT":
         fields, default = _clean_address(read_json_object(request))
-        services.address_update(address=found, fields=fields, default=default)
+        address_update(address=found, fields=fields, default=default)
         return no_content()
-    services.address_delete(address=found)
+    address_delete(address=found)
     return no_content()

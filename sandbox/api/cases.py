@@ -11,13 +11,14 @@ from sandbox.api.common import (
     Field,
     ListSpec,
     api_view,
+    debtor_get,
     get_by_guid,
     json_response,
     link,
     list_page,
 )
 from sandbox.models import Case, Debtor
-from sandbox.services import luhn_check_digit
+from sandbox.store.debtors import luhn_check_digit
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -64,42 +65,14 @@ CASE_LIST = ListSpec(
 
 def case_detail(request: HttpRequest, case: Case) -> dict:
     """D8 (and each D7 row): the vendor's case-detail fields, plus `caseGuid` first."""
+    debtor = f"/debtors/{case.debtor.guid}"
     return {
-        "caseGuid": case.guid,
-        "caseNumber": case.case_number,
-        "clientName": case.client_name,
-        "clientReferenceNumber": case.client_reference_number,
-        "closureCode": case.closure_code,
-        "closureDate": case.closure_date,
-        "currencyCode": case.currency_code,
-        "description": case.description,
-        "originalFee": case.original_fee,
-        "originalInterest": case.original_interest,
-        "originalPrincipal": case.original_principal,
-        "originalSum": case.original_sum,
-        "paidFee": case.paid_fee,
-        "paidInterest": case.paid_interest,
-        "paidPrincipal": case.paid_principal,
-        "paidSum": case.paid_sum,
-        "paidToThirdParty": case.paid_to_third_party,
-        "paymentReferenceNumber": case.payment_reference_number,
-        "remainingFee": case.remaining_fee,
-        "remainingInterest": case.remaining_interest,
-        "remainingPrincipal": case.remaining_principal,
-        "remainingSum": case.remaining_sum,
-        "service": case.service,
-        "status": case.status,
-        "subStatus": case.sub_status,
-        "registrationDate": case.registration_date,
+        **CASE_LIST.row(case),
         "links": [
-            link(request, "self", f"/debtors/{case.debtor.guid}/cases/{case.guid}"),
-            link(request, "debtor", f"/debtors/{case.debtor.guid}"),
+            link(request, "self", f"{debtor}/cases/{case.guid}"),
+            link(request, "debtor", debtor),
         ],
     }
-
-
-def _debtor(debtor_guid: str) -> Debtor:
-    return get_by_guid(Debtor.objects, debtor_guid, what="debtor")
 
 
 def debtor_summary(request: HttpRequest, debtor: Debtor) -> dict:
@@ -134,13 +107,13 @@ def debtor_summary(request: HttpRequest, debtor: Debtor) -> dict:
 @api_view(methods=["GET"])
 def summary(request: HttpRequest, debtor_guid: str) -> HttpResponse:
     """D6 case summary."""
-    return json_response(debtor_summary(request, _debtor(debtor_guid)))
+    return json_response(debtor_summary(request, debtor_get(debtor_guid)))
 
 
 @api_view(methods=["GET"])
 def cases(request: HttpRequest, debtor_guid: str) -> HttpResponse:
     """D7 list of the debtor's cases."""
-    debtor = _debtor(debtor_guid)
+    debtor = debtor_get(debtor_guid)
     return list_page(
         request, debtor.cases.select_related("debtor"), CASE_LIST,
         lambda case: case_detail(request, case),
@@ -150,6 +123,6 @@ def cases(request: HttpRequest, debtor_guid: str) -> HttpResponse:
 @api_view(methods=["GET"])
 def case(request: HttpRequest, debtor_guid: str, case_guid: str) -> HttpResponse:
     """D8 case details."""
-    found = get_by_guid(_debtor(debtor_guid).cases.select_related("debtor"), case_guid,
+    found = get_by_guid(debtor_get(debtor_guid).cases.select_related("debtor"), case_guid,
                         what="case")
     return json_response(case_detail(request, found))

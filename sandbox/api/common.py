@@ -45,6 +45,7 @@ from sandbox.api.odata import Field, ListSpec, ODataError, apply_query
 from sandbox.api.pages import page_rows
 from sandbox.api.validation import Validator, parse_guid
 from sandbox.faults import apply_faults
+from sandbox.models import Debtor
 from sandbox.stats import call_count
 from sandbox.tokens import InvalidToken, bearer_token, token_check
 
@@ -63,6 +64,7 @@ __all__ = [
     "Validator",
     "api_url",
     "api_view",
+    "debtor_get",
     "dumps",
     "format_date",
     "format_datetime",
@@ -191,6 +193,11 @@ def get_by_guid(queryset: QuerySet, guid: str | UUID, *, what: str, **filters: A
     return row
 
 
+def debtor_get(guid: str | UUID) -> Debtor:
+    """The debtor a URL (or body) names; 404 otherwise."""
+    return get_by_guid(Debtor.objects, guid, what="debtor")
+
+
 # --- Lists -----------------------------------------------------------------------------------
 
 
@@ -259,9 +266,11 @@ def list_page(
     request: HttpRequest,
     queryset: QuerySet,
     spec: ListSpec,
-    row: Callable[[Any], dict],
+    row: Callable[[Any], dict] | None = None,
 ) -> HttpResponse:
-    """A whole list answer: `$filter`, `$orderby`, `$skip`, `$top` applied; `row` per item."""
+    """A whole list answer: `$filter`, `$orderby`, `$skip`, `$top` applied; each item as `row`
+    answers it (`spec.row` unless given)."""
+    row = row or spec.row
     queryset, page = query_list(request, queryset, spec)
     total, items = page_rows(queryset, skip=page.skip, top=page.top)  # see sandbox/api/pages.py
     return json_response(page_body((row(item) for item in items), skip=page.skip, total=total))

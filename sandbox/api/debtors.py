@@ -2,7 +2,6 @@
 
 from django.http import HttpRequest, HttpResponse
 
-from sandbox import services
 from sandbox.api.common import (
     Field,
     ListSpec,
@@ -22,6 +21,7 @@ from sandbox.models import (
     JuridicalType,
     NotificationChannel,
 )
+from sandbox.store.debtors import debtor_create, debtor_delete, debtor_update
 
 # camelCase wire name -> model field, for the fields create and update take.
 _OWN_FIELDS = {
@@ -52,7 +52,8 @@ _OWN_FIELDS = {
     "conversationNotificationEmail": "conversation_notification_email",
     "conversationNotificationCellularPhone": "conversation_notification_cellular_phone",
 }
-_ADDRESS_FIELDS = {
+# The parts of an address, wire name -> column: a debtor's main address and A2/A4 share them.
+ADDRESS_PARTS = {
     "street": "street",
     "houseNo": "house_no",
     "houseNoExtension": "house_no_extension",
@@ -60,8 +61,8 @@ _ADDRESS_FIELDS = {
     "zipCode": "zip_code",
     "stateCode": "state_code",
     "countryCode": "country_code",
-    "fullAddress": "full_address",
 }
+_ADDRESS_FIELDS = {**ADDRESS_PARTS, "fullAddress": "full_address"}
 
 
 def _string(column: str) -> Field:
@@ -77,13 +78,7 @@ DEBTOR_LIST = ListSpec(
         "placeOfBirth": _string("place_of_birth"),
         "dateOfBirth": Field("date", "date_of_birth"),
         "fullName": _string("full_name"),
-        "street": _string("street"),
-        "houseNo": _string("house_no"),
-        "houseNoExtension": _string("house_no_extension"),
-        "city": _string("city"),
-        "zipCode": _string("zip_code"),
-        "stateCode": _string("state_code"),
-        "countryCode": _string("country_code"),
+        **{wire: _string(column) for wire, column in ADDRESS_PARTS.items()},
         "underAged": Field("bool", "under_aged"),
         "domicile": _string("domicile"),
         "municipalCode": _string("municipal_code"),
@@ -97,36 +92,6 @@ DEBTOR_LIST = ListSpec(
     },
     default_order="debtorReference",
 )
-
-
-def debtor_row(debtor: Debtor) -> dict:
-    """A D1 list row: the debtor with its main (default) address flattened in."""
-    return {
-        "debtorGuid": debtor.guid,
-        "debtorReference": debtor.reference,
-        "idNumber": debtor.id_number,
-        "juridicalType": debtor.juridical_type,
-        "placeOfBirth": debtor.place_of_birth,
-        "dateOfBirth": debtor.date_of_birth,
-        "fullName": debtor.full_name,
-        "street": debtor.street,
-        "houseNo": debtor.house_no,
-        "houseNoExtension": debtor.house_no_extension,
-        "city": debtor.city,
-        "zipCode": debtor.zip_code,
-        "stateCode": debtor.state_code,
-        "countryCode": debtor.country_code,
-        "underAged": debtor.under_aged,
-        "domicile": debtor.domicile,
-        "municipalCode": debtor.municipal_code,
-        "naceCode": debtor.nace_code,
-        "homePhone": debtor.home_phone,
-        "workPhone": debtor.work_phone,
-        "cellularPhone": debtor.cellular_phone,
-        "email": debtor.email,
-        "languageCode": debtor.language_code,
-        "currencyCode": debtor.currency_code,
-    }
 
 
 def debtor_links(request: HttpRequest, debtor: Debtor) -> list[dict]:
@@ -148,33 +113,8 @@ def debtor_detail(request: HttpRequest, debtor: Debtor) -> dict:
     return {
         "debtorGuid": debtor.guid,
         "debtorReference": debtor.reference,
-        "idNumber": debtor.id_number,
-        "juridicalType": debtor.juridical_type,
-        "placeOfBirth": debtor.place_of_birth,
-        "dateOfBirth": debtor.date_of_birth,
-        "gender": debtor.gender,
-        "cultureCode": debtor.culture_code,
-        "fullName": debtor.full_name,
-        "firstname": debtor.firstname,
-        "middlename": debtor.middlename,
-        "lastname": debtor.lastname,
-        "nameSuffix": debtor.name_suffix,
-        "domicile": debtor.domicile,
-        "municipalCode": debtor.municipal_code,
-        "vatNumber": debtor.vat_number,
-        "naceCode": debtor.nace_code,
-        "homePhone": debtor.home_phone,
-        "workPhone": debtor.work_phone,
-        "cellularPhone": debtor.cellular_phone,
-        "telefax": debtor.telefax,
-        "email": debtor.email,
-        "languageCode": debtor.language_code,
-        "currencyCode": debtor.currency_code,
+        **{wire: getattr(debtor, column) for wire, column in _OWN_FIELDS.items()},
         "preferredChannel": None,
-        "underAged": debtor.under_aged,
-        "conversationNotificationChannel": debtor.conversation_notification_channel,
-        "conversationNotificationEmail": debtor.conversation_notification_email,
-        "conversationNotificationCellularPhone": debtor.conversation_notification_cellular_phone,
         "regDate": debtor.reg_date,
         "links": debtor_links(request, debtor),
     }
@@ -247,9 +187,9 @@ def debtors(request: HttpRequest) -> HttpResponse:
     """D1 list, D2 create."""
     if request.method == "GET":
         rows = Debtor.objects.defer(*(f"{name}_folded" for name in DEBTOR_FOLDED_FIELDS))
-        return list_page(request, rows, DEBTOR_LIST, debtor_row)
+        return list_page(request, rows, DEBTOR_LIST)
     fields, address = _clean_debtor(read_json_object(request), creating=True)
-    debtor = services.debtor_create(fields=fields, address=address)
+    debtor = debtor_create(fields=fields, address=address)
     return json_response(debtor_detail(request, debtor), status=201)
 
 
@@ -261,7 +201,7 @@ def debtor(request: HttpRequest, debtor_guid: str) -> HttpResponse:
         return json_response(debtor_detail(request, found))
     if request.method == "PUT":
         fields, _address = _clean_debtor(read_json_object(request), creating=False)
-        services.debtor_update(debtor=found, fields=fields)
+        debtor_update(debtor=found, fields=fields)
         return no_content()
-    services.debtor_delete(debtor=found)
+    debtor_delete(debtor=found)
     return no_content()

@@ -4,21 +4,21 @@ import re
 
 from django.http import HttpRequest, HttpResponse
 
-from sandbox import services
 from sandbox.api.common import (
     Field,
     ListSpec,
     NotFound,
     Validator,
     api_view,
-    get_by_guid,
+    debtor_get,
     json_response,
     list_page,
     no_content,
     read_json_object,
 )
 from sandbox.casefold import casefold
-from sandbox.models import Debtor, ExtraField
+from sandbox.models import ExtraField
+from sandbox.store.debtors import extra_field_create, extra_field_delete, extra_field_update
 
 NAME = re.compile(r"[\w.\-]{1,50}")
 NAME_MESSAGE = "Must be 1 to 50 letters, digits, _ . or -."
@@ -44,25 +44,21 @@ def _clean(body: dict, *, default_name: str | None = None) -> tuple[str, list[st
     return name or default_name or "", value or []
 
 
-def _debtor(debtor_guid: str) -> Debtor:
-    return get_by_guid(Debtor.objects, debtor_guid, what="debtor")
-
-
 @api_view(methods=["GET", "POST"])
 def extra_fields(request: HttpRequest, debtor_guid: str) -> HttpResponse:
     """E1 list, E2 create (409 if the name is taken)."""
-    debtor = _debtor(debtor_guid)
+    debtor = debtor_get(debtor_guid)
     if request.method == "GET":
         return list_page(request, debtor.extra_fields.all(), EXTRA_FIELD_LIST, extra_field_body)
     name, value = _clean(read_json_object(request))
-    field = services.extra_field_create(debtor=debtor, name=name, value=value)
+    field = extra_field_create(debtor=debtor, name=name, value=value)
     return json_response(extra_field_body(field), status=201)
 
 
 @api_view(methods=["GET", "PUT", "DELETE"])
 def extra_field(request: HttpRequest, debtor_guid: str, name: str) -> HttpResponse:
     """E3 get, E4 update (replaces the value; another `name` renames), E5 delete."""
-    debtor = _debtor(debtor_guid)
+    debtor = debtor_get(debtor_guid)
     found = debtor.extra_fields.filter(name_folded=casefold(name)).first()
     if found is None:
         raise NotFound(f"The debtor has no extra field named {name[:50]!r}.")
@@ -70,7 +66,7 @@ def extra_field(request: HttpRequest, debtor_guid: str, name: str) -> HttpRespon
         return json_response(extra_field_body(found))
     if request.method == "PUT":
         new_name, value = _clean(read_json_object(request), default_name=found.name)
-        services.extra_field_update(field=found, name=new_name, value=value)
+        extra_field_update(field=found, name=new_name, value=value)
         return no_content()
-    services.extra_field_delete(field=found)
+    extra_field_delete(field=found)
     return no_content()

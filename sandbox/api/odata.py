@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from django.db import connections
@@ -70,7 +70,8 @@ class Field:
 
 @dataclass(frozen=True)
 class ListSpec:
-    """What a list accepts in `$filter`/`$orderby` and its default (stable) order."""
+    """A list's wire fields: what `$filter`/`$orderby` accept, its default (stable) order, and
+    (`row`) what each item answers."""
 
     fields: Mapping[str, Field]
     default_order: str  # in $orderby syntax, e.g. "debtorReference" or "name desc, id"
@@ -83,6 +84,10 @@ class ListSpec:
         """The wire name and field for a name in any letter case, or None."""
         wire = self._by_lower.get(name.lower())
         return (wire, self.fields[wire]) if wire else None
+
+    def row(self, item: Any) -> dict[str, Any]:
+        """The item's wire fields, in their order, each read from its column."""
+        return {wire: getattr(item, spec.column) for wire, spec in self.fields.items()}
 
 
 @dataclass

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from sandbox.api.common import MAX_SKIP, MAX_TOP, api_view, json_response
 from sandbox.api.odata import MAX_FILTER_LENGTH
 from sandbox.api.openapi_schemas import SCHEMAS, ref
-from sandbox.service_registry import SERVICES
+from sandbox.service_definitions import SERVICE_DEFINITIONS
 
 Operation = dict[str, Any]
 
@@ -110,6 +110,24 @@ def _list(operation_id: str, summary: str, tag: str, page: str, *,
               if params else (400,))
 
 
+def _get(operation_id: str, summary: str, tag: str, schema: str, what: str, *,
+         params: tuple[str, ...]) -> Operation:
+    return op(operation_id, summary, tag, params=params, ok={200: _json(ref(schema), what)},
+              errors=(404,))
+
+
+def _update(operation_id: str, summary: str, tag: str, body: str, *, params: tuple[str, ...],
+            errors: tuple[int, ...] = (400, 404, 409), description: str | None = None) -> Operation:
+    return op(operation_id, summary, tag, params=params, body=body, ok={204: None},
+              errors=errors, description=description)
+
+
+def _delete(operation_id: str, summary: str, tag: str, *, params: tuple[str, ...],
+            errors: tuple[int, ...] = (404,), description: str | None = None) -> Operation:
+    return op(operation_id, summary, tag, params=params, ok={204: None}, errors=errors,
+              description=description)
+
+
 def _service_ops(debtor: bool) -> dict[str, dict]:
     """S1/S2: the templated route, and one path per known definition with its own body."""
     prefix = f"{DEBTOR}/services" if debtor else f"{API}/debtors/services"
@@ -123,9 +141,9 @@ def _service_ops(debtor: bool) -> dict[str, dict]:
         ok={200: _json({"type": "object"}, "The action's answer."),
             202: _json(ref("Empty"), "Accepted (async=true).")},
         errors=(400, 404),
-        description="Known definitions: " + ", ".join(SERVICES) + ". Unknown: 404.")}}
+        description="Known definitions: " + ", ".join(SERVICE_DEFINITIONS) + ". Unknown: 404.")}}
     needs = {"sendReminderSms": "phoneNumber", "requestAddressLookup": "idNumber"}
-    for name, service in SERVICES.items():
+    for name, service in SERVICE_DEFINITIONS.items():
         body = dict(service.body_schema)
         if not debtor and name in needs:  # no debtor to take it from: the body must give it
             field = needs[name]
@@ -187,6 +205,7 @@ def _paths() -> dict[str, dict]:
 
 def _operations() -> dict[str, dict]:
     d, p = ("debtorGuid",), ("debtorGuid", "paymentplanGuid")
+    address, field = (*d, "addressGuid"), (*d, "extraFieldName")
     plan_answer = _json(ref("PaymentPlan"), "The payment plan.")
     return {
         f"{API}/ping": {"get": op("ping", "X1 ping", "Misc", ok={200: _json(
@@ -200,14 +219,14 @@ def _operations() -> dict[str, dict]:
                        ok={201: _json(ref("Debtor"), "The new debtor.")}, errors=(400,)),
         },
         DEBTOR: {
-            "get": op("getDebtor", "D3 get debtor", "Debtors", params=d,
-                      ok={200: _json(ref("Debtor"), "The debtor.")}, errors=(404,)),
-            "put": op("updateDebtor", "D4 update debtor (replaces)", "Debtors", params=d,
-                      body="DebtorUpdate", ok={204: None}, errors=(400, 404)),
-            "delete": op("deleteDebtor", "D5 delete debtor", "Debtors", params=d,
-                         ok={204: None}, errors=(404, 409),
-                         description="409 when the debtor has active cases or an active "
-                                     "payment plan."),
+            "get": _get("getDebtor", "D3 get debtor", "Debtors", "Debtor", "The debtor.",
+                        params=d),
+            "put": _update("updateDebtor", "D4 update debtor (replaces)", "Debtors",
+                           "DebtorUpdate", params=d, errors=(400, 404)),
+            "delete": _delete("deleteDebtor", "D5 delete debtor", "Debtors", params=d,
+                              errors=(404, 409),
+                              description="409 when the debtor has active cases or an active "
+                                          "payment plan."),
         },
         f"{DEBTOR}/summary": {"get": op(
             "getCaseSummary", "D6 case summary", "Cases", params=d,
@@ -215,9 +234,8 @@ def _operations() -> dict[str, dict]:
             errors=(404,))},
         f"{DEBTOR}/cases": {"get": _list("listCases", "D7 list cases", "Cases", "CasePage",
                                          params=d)},
-        f"{DEBTOR}/cases/{{caseGuid}}": {"get": op(
-            "getCase", "D8 case details", "Cases", params=(*d, "caseGuid"),
-            ok={200: _json(ref("Case"), "The case.")}, errors=(404,))},
+        f"{DEBTOR}/cases/{{caseGuid}}": {"get": _get(
+            "getCase", "D8 case details", "Cases", "Case", "The case.", params=(*d, "caseGuid"))},
         f"{DEBTOR}/addresses": {
             "get": _list("listAddresses", "A1 list addresses", "Addresses", "AddressPage",
                          params=d),
@@ -226,13 +244,11 @@ def _operations() -> dict[str, dict]:
                        errors=(400, 404)),
         },
         f"{DEBTOR}/addresses/{{addressGuid}}": {
-            "get": op("getAddress", "A3 get address", "Addresses", params=(*d, "addressGuid"),
-                      ok={200: _json(ref("Address"), "The address.")}, errors=(404,)),
-            "put": op("updateAddress", "A4 update address (replaces)", "Addresses",
-                      params=(*d, "addressGuid"), body="AddressWrite", ok={204: None},
-                      errors=(400, 404, 409)),
-            "delete": op("deleteAddress", "A5 delete address", "Addresses",
-                         params=(*d, "addressGuid"), ok={204: None}, errors=(404,)),
+            "get": _get("getAddress", "A3 get address", "Addresses", "Address", "The address.",
+                        params=address),
+            "put": _update("updateAddress", "A4 update address (replaces)", "Addresses",
+                           "AddressWrite", params=address),
+            "delete": _delete("deleteAddress", "A5 delete address", "Addresses", params=address),
         },
         f"{DEBTOR}/extrafields": {
             "get": _list("listExtraFields", "E1 list extra fields", "Extra fields",
@@ -243,14 +259,12 @@ def _operations() -> dict[str, dict]:
                        errors=(400, 404, 409)),
         },
         f"{DEBTOR}/extrafields/{{name}}": {
-            "get": op("getExtraField", "E3 get extra field", "Extra fields",
-                      params=(*d, "extraFieldName"),
-                      ok={200: _json(ref("ExtraField"), "The extra field.")}, errors=(404,)),
-            "put": op("updateExtraField", "E4 update extra field", "Extra fields",
-                      params=(*d, "extraFieldName"), body="ExtraFieldUpdate", ok={204: None},
-                      errors=(400, 404, 409)),
-            "delete": op("deleteExtraField", "E5 delete extra field", "Extra fields",
-                         params=(*d, "extraFieldName"), ok={204: None}, errors=(404,)),
+            "get": _get("getExtraField", "E3 get extra field", "Extra fields", "ExtraField",
+                        "The extra field.", params=field),
+            "put": _update("updateExtraField", "E4 update extra field", "Extra fields",
+                           "ExtraFieldUpdate", params=field),
+            "delete": _delete("deleteExtraField", "E5 delete extra field", "Extra fields",
+                              params=field),
         },
         PLANS: {
             "get": _list("listPaymentPlans", "P1 list payment plans", "Payment plans",
@@ -268,12 +282,11 @@ def _operations() -> dict[str, dict]:
         f"{PLANS}/{{paymentplanGuid}}": {
             "get": op("getPaymentPlan", "P3 get payment plan", "Payment plans", params=p,
                       ok={200: plan_answer}, errors=(404,)),
-            "put": op("updatePaymentPlan", "P4 update payment plan (deviating payments)",
-                      "Payment plans", params=p, body="PaymentPlanPaymentsUpdate",
-                      ok={204: None}, errors=(400, 404, 409),
-                      description="Only a proposal changes; an active plan is a 409."),
-            "delete": op("deletePaymentPlan", "P5 delete payment plan", "Payment plans",
-                         params=p, ok={204: None}, errors=(404,)),
+            "put": _update("updatePaymentPlan", "P4 update payment plan (deviating payments)",
+                           "Payment plans", "PaymentPlanPaymentsUpdate", params=p,
+                           description="Only a proposal changes; an active plan is a 409."),
+            "delete": _delete("deletePaymentPlan", "P5 delete payment plan", "Payment plans",
+                              params=p),
         },
         f"{PLANS}/{{paymentplanGuid}}/activate": {"post": op(
             "activatePaymentPlan", "P7 activate payment plan", "Payment plans", params=p,

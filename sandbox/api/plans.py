@@ -1,4 +1,4 @@
-"""P1-P7: a debtor's payment plans over the wire (the rules: sandbox/plan_services.py)."""
+"""P1-P7: a debtor's payment plans over the wire (the rules: sandbox/store/plans.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from sandbox.api.common import (
     ListSpec,
     Validator,
     api_view,
+    debtor_get,
     get_by_guid,
     json_response,
     list_page,
@@ -22,7 +23,7 @@ from sandbox.api.common import (
 )
 from sandbox.models import Debtor
 from sandbox.models.plans import PaymentPlan, PlanState, PlanType
-from sandbox.plan_services import (
+from sandbox.store.plans import (
     CalculatedPlan,
     PlanTerms,
     plan_activate,
@@ -124,22 +125,7 @@ def _period(number: int, due: dt.date, amount, principal, interest, fee, remaini
 def plan_wire(plan: PaymentPlan) -> dict[str, Any]:
     """A stored plan as P3 (and each P1 row) answers it."""
     return {
-        "paymentPlanGuid": plan.guid,
-        "registrationDate": plan.registration_date,
-        "active": plan.active,
-        "paymentPlanType": plan.payment_plan_type,
-        "numberOfPayments": plan.number_of_payments,
-        "remainingNumberOfPayments": plan.remaining_number_of_payments,
-        "currencyCode": plan.currency_code,
-        "registrationFee": plan.registration_fee,
-        "invoiceFee": plan.invoice_fee,
-        "reminderFee": plan.reminder_fee,
-        "feeCurrencyCode": plan.fee_currency_code,
-        "totalAmount": plan.total_amount,
-        "totalPrincipal": plan.total_principal,
-        "totalInterest": plan.total_interest,
-        "totalFee": plan.total_fee,
-        "annualPercentage": plan.annual_percentage,
+        **PLAN_LIST.row(plan),
         "payments": [{"dueDate": p.due_date, "amount": p.amount}
                      for p in plan.deviating_payments.all()],
         "cases": [case.guid for case in plan.cases.all()],
@@ -185,22 +171,18 @@ def calculated_wire(calculated: CalculatedPlan) -> dict[str, Any]:
 # --- Views -----------------------------------------------------------------------------------
 
 
-def _debtor(debtor_guid: str) -> Debtor:
-    return get_by_guid(Debtor.objects, debtor_guid, what="debtor")
-
-
 def _plans_of(debtor: Debtor):
     return debtor.payment_plans.prefetch_related("periods", "deviating_payments", "cases")
 
 
 def _plan(debtor_guid: str, plan_guid: str) -> PaymentPlan:
-    return get_by_guid(_plans_of(_debtor(debtor_guid)), plan_guid, what="payment plan")
+    return get_by_guid(_plans_of(debtor_get(debtor_guid)), plan_guid, what="payment plan")
 
 
 @api_view(methods=["GET", "POST"])
 def plans(request: HttpRequest, debtor_guid: str) -> HttpResponse:
     """P1 list the debtor's plans; P2 create one (a proposal unless `active: 1`)."""
-    debtor = _debtor(debtor_guid)
+    debtor = debtor_get(debtor_guid)
     if request.method == "GET":
         return list_page(request, _plans_of(debtor), PLAN_LIST, plan_wire)
     plan = plan_create(debtor=debtor, terms=_terms(read_json_object(request)))
@@ -210,7 +192,7 @@ def plans(request: HttpRequest, debtor_guid: str) -> HttpResponse:
 @api_view(methods=["POST"])
 def calculate(request: HttpRequest, debtor_guid: str) -> HttpResponse:
     """P6: the plan the terms would make; nothing is stored."""
-    debtor = _debtor(debtor_guid)
+    debtor = debtor_get(debtor_guid)
     calculated = plan_calculate(debtor=debtor, terms=_terms(read_json_object(request)))
     return json_response(calculated_wire(calculated))
 

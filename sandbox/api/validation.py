@@ -11,7 +11,7 @@ Every method returns the cleaned value (None when absent, null or invalid) and r
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -28,6 +28,7 @@ _NOT_COUNTRIES = {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "U
                   "XK", "ZZ"}
 _DECIMAL_CEILING = Decimal(10) ** 15
 _CULTURE = re.compile(r"^([a-z]{2})-([A-Z]{2})$")
+_FIRST_DATE, _LAST_DATE = dt.date(1800, 1, 1), dt.date(2200, 12, 31)
 _email = EmailValidator()
 
 
@@ -87,6 +88,31 @@ class Validator:
         self.cleaned[field] = value
         return value
 
+    def _refuse(self, field: str, message: str) -> None:
+        """Records the failure; the field's cleaned value is None."""
+        self.error(field, message)
+        return self._keep(field, None)
+
+    def _bounded(self, field: str, value: Any, minimum: Any, maximum: Any) -> Any:
+        if minimum is not None and value < minimum:
+            return self._refuse(field, f"Must be at least {minimum}.")
+        if maximum is not None and value > maximum:
+            return self._refuse(field, f"Must be at most {maximum}.")
+        return self._keep(field, value)
+
+    def _text(self, field: str, required: bool, parse: Callable[[str], Any],
+              message: str) -> Any:
+        """A string field read by `parse` (which raises ValueError); None when absent."""
+        value = self._take(field, required)
+        if value is None:
+            return self._keep(field, None)
+        try:
+            if not isinstance(value, str):
+                raise ValueError
+            return self._keep(field, parse(value))
+        except ValueError:
+            return self._refuse(field, message)
+
     # --- scalars --------------------------------------------------------------------------
     def string(
         self,
@@ -102,21 +128,18 @@ class Validator:
         if value is None:
             return self._keep(field, None)
         if not isinstance(value, str):
-            self.error(field, "Must be a string.")
-            return self._keep(field, None)
+            return self._refuse(field, "Must be a string.")
         if "\x00" in value:
-            self.error(field, "Must not contain NUL characters.")
-            return self._keep(field, None)
+            return self._refuse(field, "Must not contain NUL characters.")
         if blank_is_null and not value.strip():
             if required:
                 self.error(field, "This field is required.")
             return self._keep(field, None)
         if len(value) > max_length:
-            self.error(field, f"Must be at most {max_length} characters (it has {len(value)}).")
-            return self._keep(field, None)
+            return self._refuse(
+                field, f"Must be at most {max_length} characters (it has {len(value)}).")
         if pattern is not None and not pattern.fullmatch(value):
-            self.error(field, pattern_message)
-            return self._keep(field, None)
+            return self._refuse(field, pattern_message)
         return self._keep(field, value)
 
     def integer(
@@ -134,15 +157,8 @@ class Validator:
         if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral():
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error(field, "Must be a whole number.")
-            return self._keep(field, None)
-        if min_value is not None and value < min_value:
-            self.error(field, f"Must be at least {min_value}.")
-            return self._keep(field, None)
-        if max_value is not None and value > max_value:
-            self.error(field, f"Must be at most {max_value}.")
-            return self._keep(field, None)
-        return self._keep(field, value)
+            return self._refuse(field, "Must be a whole number.")
+        return self._bounded(field, value, min_value, max_value)
 
     def choice(
         self, field: str, choices: Iterable[int], *, required: bool = False,
@@ -154,8 +170,7 @@ class Validator:
         if value is None:
             return self._keep(field, default)
         if isinstance(value, bool) or not isinstance(value, int) or value not in allowed:
-            self.error(field, f"Must be one of {', '.join(map(str, allowed))}.")
-            return self._keep(field, None)
+            return self._refuse(field, f"Must be one of {', '.join(map(str, allowed))}.")
         return self._keep(field, value)
 
     def decimal(
@@ -173,25 +188,15 @@ class Validator:
         if value is None:
             return self._keep(field, default)
         if isinstance(value, bool) or not isinstance(value, int | Decimal):
-            self.error(field, "Must be a number.")
-            return self._keep(field, None)
+            return self._refuse(field, "Must be a number.")
         value = Decimal(value)
         if not value.is_finite():
-            self.error(field, "Must be a finite number.")
-            return self._keep(field, None)
+            return self._refuse(field, "Must be a finite number.")
         if abs(value) >= _DECIMAL_CEILING:
-            self.error(field, "Is too large.")
-            return self._keep(field, None)
+            return self._refuse(field, "Is too large.")
         if value != value.quantize(Decimal(1).scaleb(-places)):
-            self.error(field, f"Must have at most {places} decimals.")
-            return self._keep(field, None)
-        if min_value is not None and value < min_value:
-            self.error(field, f"Must be at least {min_value}.")
-            return self._keep(field, None)
-        if max_value is not None and value > max_value:
-            self.error(field, f"Must be at most {max_value}.")
-            return self._keep(field, None)
-        return self._keep(field, value)
+            return self._refuse(field, f"Must have at most {places} decimals.")
+        return self._bounded(field, value, min_value, max_value)
 
     def boolean(self, field: str, *, required: bool = False,
                 default: bool | None = None) -> bool | None:
@@ -199,40 +204,21 @@ class Validator:
         if value is None:
             return self._keep(field, default)
         if not isinstance(value, bool):
-            self.error(field, "Must be true or false.")
-            return self._keep(field, None)
+            return self._refuse(field, "Must be true or false.")
         return self._keep(field, value)
 
     def datetime(self, field: str, *, required: bool = False) -> dt.datetime | None:
         """An ISO 8601 date-time (a bare date means midnight UTC)."""
-        value = self._take(field, required)
-        if value is None:
-            return self._keep(field, None)
-        try:
-            if not isinstance(value, str):
-                raise ValueError
-            parsed = parse_iso_datetime(value)
-        except ValueError:
-            self.error(field, "Must be an ISO 8601 date-time such as 2026-11-24T00:00:00Z.")
-            return self._keep(field, None)
-        return self._keep(field, parsed)
+        return self._text(field, required, parse_iso_datetime,
+                          "Must be an ISO 8601 date-time such as 2026-11-24T00:00:00Z.")
 
     def date(self, field: str, *, required: bool = False) -> dt.date | None:
         """A date travelling as midnight UTC; the date part is taken as written."""
-        value = self._take(field, required)
-        if value is None:
-            return self._keep(field, None)
-        try:
-            if not isinstance(value, str):
-                raise ValueError
-            parsed = dt.datetime.fromisoformat(value).date()
-        except ValueError:
-            self.error(field, "Must be an ISO 8601 date-time such as 1980-05-17T00:00:00Z.")
-            return self._keep(field, None)
-        if not dt.date(1800, 1, 1) <= parsed <= dt.date(2200, 12, 31):
-            self.error(field, "Must be a date between 1800 and 2200.")
-            return self._keep(field, None)
-        return self._keep(field, parsed)
+        parsed = self._text(field, required, lambda text: dt.datetime.fromisoformat(text).date(),
+                            "Must be an ISO 8601 date-time such as 1980-05-17T00:00:00Z.")
+        if parsed is not None and not _FIRST_DATE <= parsed <= _LAST_DATE:
+            return self._refuse(field, "Must be a date between 1800 and 2200.")
+        return parsed
 
     def guid(self, field: str, *, required: bool = False) -> UUID | None:
         value = self._take(field, required)
@@ -251,8 +237,7 @@ class Validator:
         try:
             _email(value)
         except DjangoValidationError:
-            self.error(field, "Must be a valid e-mail address.")
-            return self._keep(field, None)
+            return self._refuse(field, "Must be a valid e-mail address.")
         return value
 
     def _code(self, field: str, codes: frozenset[str], normalise, what: str) -> str | None:
@@ -261,8 +246,7 @@ class Validator:
             return None
         code = normalise(value)
         if code not in codes:
-            self.error(field, f"Must be an {what}.")
-            return self._keep(field, None)
+            return self._refuse(field, f"Must be an {what}.")
         return self._keep(field, code)
 
     def country(self, field: str) -> str | None:
@@ -271,8 +255,7 @@ class Validator:
 
     def currency(self, field: str, *, required: bool = False) -> str | None:
         if required and not self.has(field):
-            self.error(field, "This field is required.")
-            return self._keep(field, None)
+            return self._refuse(field, "This field is required.")
         return self._code(field, currency_codes(), str.upper, "ISO 4217 currency code such as SEK")
 
     def language(self, field: str) -> str | None:
@@ -284,8 +267,7 @@ class Validator:
             return None
         match = _CULTURE.fullmatch(value)
         if not match or match[1] not in language_codes() or match[2] not in country_codes():
-            self.error(field, "Must be a culture code such as sv-SE.")
-            return self._keep(field, None)
+            return self._refuse(field, "Must be a culture code such as sv-SE.")
         return value
 
     def string_list(self, field: str, *, max_items: int, max_length: int,
@@ -294,8 +276,7 @@ class Validator:
         if value is None:
             return self._keep(field, None)
         if not isinstance(value, list):
-            self.error(field, "Must be a list of strings.")
-            return self._keep(field, None)
+            return self._refuse(field, "Must be a list of strings.")
         if len(value) > max_items:
             self.error(field, f"Must hold at most {max_items} items (it has {len(value)}).")
         for index, item in enumerate(value):
@@ -312,12 +293,10 @@ class Validator:
         if value is None:
             return self._keep(field, None)
         if not isinstance(value, list) or len(value) > max_items:
-            self.error(field, f"Must be a list of at most {max_items} GUIDs.")
-            return self._keep(field, None)
+            return self._refuse(field, f"Must be a list of at most {max_items} GUIDs.")
         guids = [parse_guid(item) for item in value]
         if any(guid is None for guid in guids):
-            self.error(field, "Every item must be a GUID.")
-            return self._keep(field, None)
+            return self._refuse(field, "Every item must be a GUID.")
         return self._keep(field, guids)
 
 

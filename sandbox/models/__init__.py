@@ -1,4 +1,4 @@
-"""The sandbox's models; the payment-plan models add their own import line below."""
+"""The sandbox's models: debtors and what hangs off them, payment plans, and the faults."""
 
 from sandbox.models.control import FaultConfig
 from sandbox.models.debtors import (
@@ -13,7 +13,14 @@ from sandbox.models.debtors import (
     JuridicalType,
     NotificationChannel,
 )
-from sandbox.models.plans import PaymentPlan, PaymentPlanCase, PlanState  # noqa: F401
+from sandbox.models.plans import (
+    PaymentPlan,
+    PaymentPlanCase,
+    PaymentPlanPayment,
+    PaymentPlanPeriod,
+    PlanState,
+    PlanType,
+)
 
 __all__ = [
     "DEBTOR_FOLDED_FIELDS",
@@ -27,4 +34,10 @@ __all__ = [
     "Gender",
     "JuridicalType",
     "NotificationChannel",
+    "PaymentPlan",
+    "PaymentPlanCase",
+    "PaymentPlanPayment",
+    "PaymentPlanPeriod",
+    "PlanState",
+    "PlanType",
 ]

@@ -55,7 +55,23 @@ def _folded():
     return models.TextField(null=True, blank=True, editable=False)
 
 
-class Debtor(models.Model):
+class AddressParts(models.Model):
+    """The parts of an address (MAIN_ADDRESS_FIELDS): an address's own, and a debtor's copy of
+    its default address (kept in step by sandbox/store/debtors.py)."""
+
+    street = models.CharField(max_length=100, null=True, blank=True)
+    house_no = models.CharField(max_length=20, null=True, blank=True)
+    house_no_extension = models.CharField(max_length=20, null=True, blank=True)
+    city = models.CharField(max_length=100, null=True, blank=True)
+    zip_code = models.CharField(max_length=20, null=True, blank=True)
+    state_code = models.CharField(max_length=20, null=True, blank=True)
+    country_code = models.CharField(max_length=2, null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Debtor(AddressParts):
     guid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(max_length=20, unique=True)
     reg_date = models.DateTimeField(default=timezone.now)
@@ -93,15 +109,6 @@ class Debtor(models.Model):
     conversation_notification_cellular_phone = models.CharField(
         max_length=30, null=True, blank=True
     )
-
-    # The default address, flattened (kept in step by sandbox.services.addresses).
-    street = models.CharField(max_length=100, null=True, blank=True)
-    house_no = models.CharField(max_length=20, null=True, blank=True)
-    house_no_extension = models.CharField(max_length=20, null=True, blank=True)
-    city = models.CharField(max_length=100, null=True, blank=True)
-    zip_code = models.CharField(max_length=20, null=True, blank=True)
-    state_code = models.CharField(max_length=20, null=True, blank=True)
-    country_code = models.CharField(max_length=2, null=True, blank=True)
 
     # Case-folded shadows of the list fields (see sandbox/casefold.py).
     id_number_folded = _folded()
@@ -172,18 +179,11 @@ class Debtor(models.Model):
             setattr(self, f"{name}_folded", casefold(getattr(self, name)))
 
 
-class Address(models.Model):
+class Address(AddressParts):
     guid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     debtor = models.ForeignKey(Debtor, on_delete=models.CASCADE, related_name="addresses")
     address_type = models.CharField(max_length=50)
     full_name = models.CharField(max_length=100, null=True, blank=True)
-    street = models.CharField(max_length=100, null=True, blank=True)
-    house_no = models.CharField(max_length=20, null=True, blank=True)
-    house_no_extension = models.CharField(max_length=20, null=True, blank=True)
-    city = models.CharField(max_length=100, null=True, blank=True)
-    zip_code = models.CharField(max_length=20, null=True, blank=True)
-    state_code = models.CharField(max_length=20, null=True, blank=True)
-    country_code = models.CharField(max_length=2, null=True, blank=True)
     full_address = models.CharField(max_length=400, null=True, blank=True)
     address_not_valid_date = models.DateField(null=True, blank=True)
     default_address = models.BooleanField(default=False)

@@ -20,7 +20,7 @@ from sandbox.planmath import (
     calculate,
     due_date,
 )
-from tests.sandbox.plan_examples import PP01, PP03, PP08, PP12
+from tests.sandbox.plan_examples import EXAMPLES, PP01, expected_rows
 
 CALC_DATE = date(2026, 3, 15)
 
@@ -49,46 +49,18 @@ def totals(result):
 # --- The worked examples ----------------------------------------------------------------------
 
 
-def test_pp01_annuity_n12():
-    result = calculate(plan(kind=ANNUITY, n=12))
-    assert rows(result) == PP01
-    assert totals(result) == (12, "10000.00", "661.86", "0.00", "10661.86", "12.68", "0.00")
-
-
-def test_pp03_linear_n12():
-    result = calculate(plan(kind=LINEAR, n=12))
-    assert rows(result) == PP03
-    assert totals(result) == (12, "10000.00", "650.00", "0.00", "10650.00", "12.68", "0.00")
-
-
-def test_pp05_annuity_amount500():
-    result = calculate(plan(kind=ANNUITY, amount="500.00"))
-    assert totals(result) == (23, "10000.00", "1213.48", "0.00", "11213.48", "12.68", "0.00")
-    got = rows(result)
-    assert got[0] == (1, "400.00", "100.00", "0.00", "500.00")
-    assert got[1] == (2, "404.00", "96.00", "0.00", "500.00")
-    assert got[-1] == (23, "211.37", "2.11", "0.00", "213.48")
-
-
-def test_pp08_annuity_zero_rate_remainder():
-    result = calculate(plan(balance="1000.00", rate="0", kind=ANNUITY, n=3))
-    assert rows(result) == PP08
-    assert totals(result) == (3, "1000.00", "0.00", "0.00", "1000.00", "0.00", "0.00")
-
-
-def test_pp10_debt_relief_60x300():
-    result = calculate(plan(balance="25000.00", kind=DEBT_RELIEF, n=60, amount="300.00"))
-    assert totals(result) == (60, "18000.00", "0.00", "0.00", "18000.00", "0.00", "7000.00")
-    got = rows(result)
-    assert got[0] == (1, "300.00", "0.00", "0.00", "300.00")
-    assert got[1] == (2, "300.00", "0.00", "0.00", "300.00")
-    assert got[-1] == (60, "300.00", "0.00", "0.00", "300.00")
-
-
-def test_pp12_annuity_limited():
-    result = calculate(plan(kind=ANNUITY_LIMITED, n=12, amount="500.00", invoice="29.00"))
-    assert rows(result) == PP12
-    assert totals(result) == (12, "5072.99", "927.01", "348.00", "6348.00", "17.77", "4927.01")
+@pytest.mark.parametrize("name", list(EXAMPLES))
+def test_worked_example_to_the_cent(name):
+    balance, rate, request, expected_totals, expected = EXAMPLES[name]
+    result = calculate(plan(
+        balance=balance, rate=rate, kind=request["paymentPlanType"],
+        n=request.get("numberOfPayments"), amount=request.get("amount"),
+        invoice=request.get("invoiceFee", "0.00"),
+    ))
+    assert totals(result) == expected_totals
+    assert len(result.periods) == expected_totals[0]
+    got = expected_rows(rows(result))
+    assert {number: got[number] for number in expected_rows(expected)} == expected_rows(expected)
 
 
 # --- Rules that the examples do not show ------------------------------------------------------

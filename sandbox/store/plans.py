@@ -18,8 +18,10 @@ from django.db import IntegrityError, transaction
 
 from sandbox import planmath
 from sandbox.api.errors import Conflict, ValidationFailed
-from sandbox.models import Case, CaseStatus, Debtor
-from sandbox.models.plans import (
+from sandbox.models import (
+    Case,
+    CaseStatus,
+    Debtor,
     PaymentPlan,
     PaymentPlanCase,
     PaymentPlanPayment,
@@ -27,7 +29,6 @@ from sandbox.models.plans import (
     PlanState,
 )
 from sandbox.router import SANDBOX_DB
-from sandbox.services import register_delete_guard
 
 ZERO = Decimal("0.00")
 
@@ -260,12 +261,3 @@ def plan_activate(*, plan: PaymentPlan) -> PaymentPlan:
 def plan_delete(*, plan: PaymentPlan) -> None:
     """P5: removes the plan, proposal or active, and so frees its cases."""
     plan.delete()
-
-
-def _active_plan_blocks_delete(debtor: Debtor) -> str | None:
-    if debtor.payment_plans.filter(active=PlanState.ACTIVE).exists():
-        return "The debtor has an active payment plan."
-    return None
-
-
-register_delete_guard(_active_plan_blocks_delete)

@@ -1,4 +1,4 @@
-"""S1, S2: invoke a service definition, for a debtor or on its own (sandbox/service_registry.py).
+"""S1, S2: run a service definition (sandbox/service_definitions.py), for a debtor or alone.
 
 `?async=true` checks the body as a synchronous call would and answers 202 with `{}`.
 """
@@ -9,16 +9,15 @@ from sandbox.api.common import (
     NotFound,
     ValidationFailed,
     api_view,
-    get_by_guid,
+    debtor_get,
     json_response,
     read_json_object,
 )
-from sandbox.models import Debtor
-from sandbox.service_registry import (
-    SERVICES,
+from sandbox.service_definitions import (
+    SERVICE_DEFINITIONS,
     DebtorFacts,
     ServiceBodyError,
-    UnknownService,
+    UnknownServiceDefinition,
     service_invoke,
 )
 
@@ -35,13 +34,13 @@ def _is_async(request: HttpRequest) -> bool:
 
 
 def _invoke(request: HttpRequest, definition: str, debtor: DebtorFacts | None) -> HttpResponse:
-    if definition not in SERVICES:
+    if definition not in SERVICE_DEFINITIONS:
         raise NotFound(f"No service definition named {definition[:100]!r}.")
     run_async = _is_async(request)
     body = read_json_object(request) if request.body.strip() else {}
     try:
         answer = service_invoke(name=definition, body=body, debtor=debtor)
-    except UnknownService as exc:  # pragma: no cover - checked above
+    except UnknownServiceDefinition as exc:  # pragma: no cover - checked above
         raise NotFound(f"No service definition named {definition[:100]!r}.") from exc
     except ServiceBodyError as exc:
         raise ValidationFailed(exc.errors) from exc
@@ -53,11 +52,9 @@ def _invoke(request: HttpRequest, definition: str, debtor: DebtorFacts | None) -
 @api_view(methods=["POST"])
 def debtor_service(request: HttpRequest, debtor_guid: str, definition: str) -> HttpResponse:
     """S1: the service definition run for one debtor."""
-    debtor = get_by_guid(Debtor.objects, debtor_guid, what="debtor")
-    facts = DebtorFacts(
-        debtor_guid=str(debtor.guid), full_name=debtor.full_name, id_number=debtor.id_number,
-        cellular_phone=debtor.cellular_phone,
-    )
+    debtor = debtor_get(debtor_guid)
+    facts = DebtorFacts(debtor_guid=str(debtor.guid), id_number=debtor.id_number,
+                        cellular_phone=debtor.cellular_phone)
     return _invoke(request, definition, facts)
 
 
@@ -65,6 +62,3 @@ def debtor_service(request: HttpRequest, debtor_guid: str, definition: str) -> H
 def service(request: HttpRequest, definition: str) -> HttpResponse:
     """S2: the service definition run on its own."""
     return _invoke(request, definition, None)
-
-
-

@@ -1,4 +1,5 @@
-"""The sandbox's service definitions (S1, S2): named custom actions with a JSON body.
+"""Aptic's service definitions as the sandbox offers them (S1, S2): named custom actions with
+a JSON body, run for a debtor or on their own.
 
 Pure Python, no Django: the API view looks the debtor up and hands its facts in. Each action
 checks its body (every problem named per field, as the API's 400 `errors`) and answers a JSON
@@ -25,12 +26,11 @@ class DebtorFacts:
     """What an action may know of the debtor it runs for (S1)."""
 
     debtor_guid: str
-    full_name: str | None = None
     id_number: str | None = None
     cellular_phone: str | None = None
 
 
-class UnknownService(LookupError):
+class UnknownServiceDefinition(LookupError):
     """No service definition of that name (a 404)."""
 
 
@@ -63,6 +63,19 @@ def _optional_string(body: dict, name: str, errors: Errors, *, max_length: int,
     return None
 
 
+def _sent_or_the_debtors(body: dict, name: str, errors: Errors, debtor: DebtorFacts | None, *,
+                         attribute: str, what: str, **limits: Any) -> str | None:
+    """The string sent as `name`, else the debtor's own `attribute`; with neither, an error."""
+    value = _optional_string(body, name, errors, **limits)
+    if name in errors or value is not None:
+        return value
+    value = getattr(debtor, attribute) if debtor else None
+    if value is None:
+        errors[name] = [f"Required: the debtor has no {what}." if debtor
+                        else "Required when no debtor is given."]
+    return value
+
+
 # --- The actions -----------------------------------------------------------------------------
 
 
@@ -70,14 +83,8 @@ def send_reminder_sms(body: dict, debtor: DebtorFacts | None) -> dict:
     """Queues a reminder SMS to `phoneNumber`, or to the debtor's cellular phone."""
     errors: Errors = {}
     message = _optional_string(body, "message", errors, max_length=SMS_MAX)
-    phone = _optional_string(body, "phoneNumber", errors, max_length=30, pattern=PHONE)
-    if "phoneNumber" not in errors and phone is None:
-        phone = debtor.cellular_phone if debtor else None
-        if phone is None:
-            errors["phoneNumber"] = [
-                "Required: the debtor has no cellular phone number." if debtor
-                else "Required when no debtor is given."
-            ]
+    phone = _sent_or_the_debtors(body, "phoneNumber", errors, debtor, attribute="cellular_phone",
+                                 what="cellular phone number", max_length=30, pattern=PHONE)
     if errors:
         raise ServiceBodyError(errors)
     text = message or DEFAULT_SMS
@@ -99,14 +106,8 @@ def request_address_lookup(body: dict, debtor: DebtorFacts | None) -> dict:
         source = LOOKUP_SOURCES[0]
     elif source not in LOOKUP_SOURCES:
         errors["source"] = [f"Must be one of {', '.join(LOOKUP_SOURCES)}."]
-    id_number = _optional_string(body, "idNumber", errors, max_length=30)
-    if "idNumber" not in errors and id_number is None:
-        id_number = debtor.id_number if debtor else None
-        if id_number is None:
-            errors["idNumber"] = [
-                "Required: the debtor has no ID number." if debtor
-                else "Required when no debtor is given."
-            ]
+    id_number = _sent_or_the_debtors(body, "idNumber", errors, debtor, attribute="id_number",
+                                     what="ID number", max_length=30)
     if errors:
         raise ServiceBodyError(errors)
     return {
@@ -132,68 +133,63 @@ class ServiceDefinition:
     answer_schema: dict[str, Any]
 
 
-_NULLABLE_GUID = {"type": ["string", "null"], "format": "uuid"}
+def _object(**properties: dict) -> dict:
+    return {"type": "object", "properties": properties}
 
-SERVICES: dict[str, ServiceDefinition] = {
+
+def _optional_text(max_length: int, pattern: str = r"\S") -> dict:
+    """What `_optional_string` accepts: null, or a string not blank, of at most `max_length`."""
+    return {"type": ["string", "null"], "maxLength": max_length, "pattern": pattern}
+
+
+def _answer(**properties: dict) -> dict:
+    """An action's answer: its own fields, and the GUID of the debtor it ran for (or null)."""
+    return _object(**properties, debtorGuid={"type": ["string", "null"], "format": "uuid"})
+
+
+_STRING = {"type": "string"}
+_UUID = {"type": "string", "format": "uuid"}
+
+SERVICE_DEFINITIONS: dict[str, ServiceDefinition] = {
     service.name: service
     for service in (
         ServiceDefinition(
             name="sendReminderSms",
             summary="Queues a reminder SMS to phoneNumber or the debtor's cellular phone.",
             run=send_reminder_sms,
-            body_schema={"type": "object", "properties": {
-                "message": {"type": ["string", "null"], "maxLength": SMS_MAX, "pattern": r"\S"},
-                "phoneNumber": {"type": ["string", "null"], "maxLength": 30,
-                                "pattern": PHONE.pattern},
-            }},
-            answer_schema={"type": "object", "properties": {
-                "status": {"type": "string", "enum": ["queued"]},
-                "messageId": {"type": "string", "format": "uuid"},
-                "to": {"type": "string"},
-                "message": {"type": "string"},
-                "segments": {"type": "integer"},
-                "debtorGuid": _NULLABLE_GUID,
-            }},
+            body_schema=_object(message=_optional_text(SMS_MAX),
+                                phoneNumber=_optional_text(30, PHONE.pattern)),
+            answer_schema=_answer(status={"type": "string", "enum": ["queued"]}, messageId=_UUID,
+                                  to=_STRING, message=_STRING, segments={"type": "integer"}),
         ),
         ServiceDefinition(
             name="requestAddressLookup",
             summary="Orders an address lookup for the debtor or idNumber.",
             run=request_address_lookup,
-            body_schema={"type": "object", "properties": {
-                "source": {"type": ["string", "null"], "enum": [*LOOKUP_SOURCES, None]},
-                "idNumber": {"type": ["string", "null"], "maxLength": 30, "pattern": r"\S"},
-            }},
-            answer_schema={"type": "object", "properties": {
-                "status": {"type": "string", "enum": ["requested"]},
-                "lookupId": {"type": "string", "format": "uuid"},
-                "source": {"type": "string", "enum": list(LOOKUP_SOURCES)},
-                "idNumber": {"type": "string"},
-                "debtorGuid": _NULLABLE_GUID,
-            }},
+            body_schema=_object(source={"type": ["string", "null"],
+                                        "enum": [*LOOKUP_SOURCES, None]},
+                                idNumber=_optional_text(30)),
+            answer_schema=_answer(status={"type": "string", "enum": ["requested"]},
+                                  lookupId=_UUID,
+                                  source={"type": "string", "enum": list(LOOKUP_SOURCES)},
+                                  idNumber=_STRING),
         ),
         ServiceDefinition(
             name="echo",
             summary="Answers the body it was given.",
             run=echo,
             body_schema={"type": "object"},
-            answer_schema={"type": "object", "properties": {
-                "echo": {"type": "object"},
-                "debtorGuid": _NULLABLE_GUID,
-            }},
+            answer_schema=_answer(echo={"type": "object"}),
         ),
     )
 }
 
 
-def service_names() -> list[str]:
-    return list(SERVICES)
-
-
 def service_invoke(*, name: str, body: Any, debtor: DebtorFacts | None = None) -> dict:
-    """Runs the named action; raises UnknownService or ServiceBodyError."""
-    service = SERVICES.get(name)
+    """Runs the named action; raises UnknownServiceDefinition or ServiceBodyError."""
+    service = SERVICE_DEFINITIONS.get(name)
     if service is None:
-        raise UnknownService(name)
+        raise UnknownServiceDefinition(name)
     if not isinstance(body, dict):
         raise ServiceBodyError({"body": ["Must be a JSON object."]})
     return service.run(body, debtor)

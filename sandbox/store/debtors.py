@@ -20,21 +20,13 @@ from sandbox.models import (
     CaseStatus,
     Debtor,
     ExtraField,
+    PlanState,
 )
 from sandbox.router import SANDBOX_DB
 
 CENT = Decimal("0.01")
 FIRST_DEBTOR_REFERENCE = 1_000_001
 FIRST_CASE_NUMBER = 50_000_001
-
-# Checks that may refuse a debtor's deletion: each returns the reason, or None. The payment
-# plans register theirs with `register_delete_guard` (an active plan blocks the deletion).
-_DELETE_GUARDS: list[Callable[[Debtor], str | None]] = []
-
-
-def register_delete_guard(guard: Callable[[Debtor], str | None]) -> None:
-    if guard not in _DELETE_GUARDS:
-        _DELETE_GUARDS.append(guard)
 
 
 def luhn_check_digit(digits: str) -> str:
@@ -177,10 +169,8 @@ def debtor_delete_blockers(debtor: Debtor) -> list[str]:
     reasons = []
     if debtor.cases.filter(status=CaseStatus.ACTIVE).exists():
         reasons.append("The debtor has active cases.")
-    for guard in _DELETE_GUARDS:
-        reason = guard(debtor)
-        if reason:
-            reasons.append(reason)
+    if debtor.payment_plans.filter(active=PlanState.ACTIVE).exists():
+        reasons.append("The debtor has an active payment plan.")
     return reasons
 
 
