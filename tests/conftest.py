@@ -1,4 +1,5 @@
-"""Shared fixtures: a signed-in client per role, the sandbox over real HTTP, and the browser.
+"""Shared fixtures: a signed-in client per role, the sandbox over real HTTP, the gateway over it
+(with short retries, or recorded), the loopback-only guard, and the browser.
 
 The sandbox is reached over HTTP only. By default it is the one mounted in pytest-django's
 live server; with `SANDBOX_MODE=standalone` it is `manage.py sandbox_serve` in a process of its
@@ -8,7 +9,6 @@ so they run unchanged in both modes.
 """
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +18,10 @@ from pathlib import Path
 import httpx
 import pytest
 from django.conf import settings
+
+from backoffice.gateway import get_gateway, reset_for_tests
+from backoffice.gateway.testing import Recorder, use_transport
+from tests.network import LoopbackGuard, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -68,29 +72,21 @@ def _make_user(username: str, role: str | None):
     return user
 
 
-@pytest.fixture
-def agent_user(db):
-    return _make_user("agent1", "agent")
+def _user_fixture(username: str, role: str | None):
+    """A fixture that makes `username` (password "pw-<username>") in the group `role`."""
+
+    @pytest.fixture
+    def user(db):
+        return _make_user(username, role)
+
+    return user
 
 
-@pytest.fixture
-def agent2_user(db):
-    return _make_user("agent2", "agent")
-
-
-@pytest.fixture
-def supervisor_user(db):
-    return _make_user("supervisor1", "supervisor")
-
-
-@pytest.fixture
-def admin_user(db):
-    return _make_user("admin1", "admin")
-
-
-@pytest.fixture
-def norole_user(db):
-    return _make_user("norole1", None)
+agent_user = _user_fixture("agent1", "agent")
+agent2_user = _user_fixture("agent2", "agent")
+supervisor_user = _user_fixture("supervisor1", "supervisor")
+admin_user = _user_fixture("admin1", "admin")
+norole_user = _user_fixture("norole1", None)
 
 
 def _client_for(user):
@@ -133,12 +129,6 @@ def csrf_client_factory():
 # --- The sandbox over HTTP -----------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _wait_for(url: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -154,7 +144,7 @@ def _wait_for(url: str, timeout: float = 30.0) -> None:
 def _standalone_sandbox(tmp_path_factory):
     """`manage.py sandbox_serve` on a free port with a database of its own."""
     workdir = tmp_path_factory.mktemp("sandbox")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "APTIC_SANDBOX": "true",
@@ -273,15 +263,56 @@ def aptic(sandbox_url, settings):
     from django.core.cache import cache
 
     cache.clear()
-    try:
-        from backoffice.gateway import reset_for_tests
-    except ImportError:
-        reset_for_tests = None
-    if reset_for_tests:
-        reset_for_tests()
+    reset_for_tests()
     yield sandbox_url
-    if reset_for_tests:
-        reset_for_tests()
+    reset_for_tests()
+
+
+@pytest.fixture
+def short_retries(settings):
+    """Retries that wait milliseconds, and a breaker that does not open during a test (tests
+    about the breaker lower it themselves)."""
+    settings.APTIC_RETRY_WAIT_INITIAL = 0.01
+    settings.APTIC_RETRY_WAIT_MAX = 0.05
+    settings.APTIC_RETRY_WAIT_JITTER = 0.0
+    settings.APTIC_RETRY_ATTEMPTS = 2
+    settings.APTIC_RETRY_BUDGET = 2.0
+    settings.APTIC_BREAKER_FAIL_MAX = 1000
+
+
+@pytest.fixture
+def gw(aptic, short_retries):
+    """The app's gateway over the test sandbox, with short retries."""
+    return get_gateway()
+
+
+@pytest.fixture
+def upstream(aptic, short_retries):
+    """The app's gateway over the test sandbox with short retries, its every API request
+    recorded by a `Recorder` (the client is then `get_gateway()`, not `gw`)."""
+    with use_transport(Recorder()) as recorder:
+        yield recorder
+
+
+# --- The network ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def socket_guard():
+    """No test reaches beyond loopback (see tests/network.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        guard = LoopbackGuard()
+        guard.install(patch)
+        yield guard
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only(socket_guard):
+    """Fails the test that tried to leave loopback, even where its code caught the refusal."""
+    socket_guard.refused.clear()
+    yield
+    if socket_guard.refused:
+        pytest.fail("the test tried to leave loopback: " + "; ".join(socket_guard.refused))
 
 
 # --- The browser ----------------------------------------------------------------------------------

@@ -6,13 +6,10 @@ import pytest
 from django.urls import reverse
 
 from debtors.views.actions import pretty_json
-from tests.debtors.editor_support import (
-    HTMX,
-    audit_rows,
-    editor_gateway,  # noqa: F401 - fixture
-)
+from tests.debtors.pages import HTMX
+from tests.debtors.records import audit_rows
 
-pytestmark = pytest.mark.usefixtures("editor_gateway")
+pytestmark = pytest.mark.usefixtures("gw")
 
 
 @pytest.fixture

@@ -6,17 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.debtors.editor_support import (
-    HTMX,
-    audit_rows,
-    editor_gateway,  # noqa: F401 - fixture
-    post_data,
-    problem,
-    scripted_gateway,
-    upstream,
-)
+from backoffice.gateway.testing import Recorder, problem, use_transport
+from tests.debtors.pages import HTMX, post_data
+from tests.debtors.records import audit_rows, upstream
 
-pytestmark = pytest.mark.usefixtures("editor_gateway")
+pytestmark = pytest.mark.usefixtures("gw")
 
 
 @pytest.fixture
@@ -103,7 +97,7 @@ def test_add_refused_by_the_form_keeps_the_input(agent_client, debtor):
 
 def test_an_upstream_field_error_lands_on_the_address_field(agent_client, debtor):
     rules = [("POST", r"/addresses$", problem(400, {"zipCode": ["Unknown postal code."]}))]
-    with scripted_gateway(rules):
+    with use_transport(Recorder(rules)):
         answer = agent_client.post(url("add", debtor), {
             "address_type": "POSTAL", "city": "Visby", "zip_code": "99999"}, headers=HTMX)
     assert answer.status_code == 422
@@ -231,7 +225,7 @@ def test_acting_on_a_removed_address_says_so(agent_client, debtor, sandbox_api):
 
 def test_an_upstream_fault_changes_only_the_banner(agent_client, debtor, sandbox_api):
     rules = [("POST", r"/addresses$", problem(503, detail="down"))]
-    with scripted_gateway(rules):
+    with use_transport(Recorder(rules)):
         answer = agent_client.post(url("add", debtor), {"address_type": "POSTAL",
                                                         "city": "Visby"}, headers=HTMX)
     assert answer.status_code == 200

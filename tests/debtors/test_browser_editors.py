@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.debtors.editor_support import audit_rows, upstream
+from tests.debtors.records import audit_rows, upstream
 
 pytestmark = pytest.mark.browser
 
@@ -123,7 +123,7 @@ def test_an_agent_edits_a_debtor_from_end_to_end(page, login, agent_user, app_ur
 
 def test_conflict_delete_and_actions_pass_axe(page, login, admin_user, app_url, sandbox_api,
                                               screenshot, axe_check):
-    from tests.debtors.editor_support import put_debtor
+    from tests.debtors.records import put_debtor
 
     created = sandbox_api.create_debtor(cellularPhone="+46 70 555 12 34")
     guid = created["debtorGuid"]

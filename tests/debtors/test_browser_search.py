@@ -7,11 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.debtors.search_support import (  # noqa: F401 - fixtures
-    quick_gateway_fixture,
-    swedish_personnummer,
-    unique_word,
-)
+from tests.debtors.made_up import swedish_personnummer, unique_word
 
 pytestmark = pytest.mark.browser
 
@@ -43,6 +39,7 @@ def portfolio(sandbox_api):
     return surname, first
 
 
+@pytest.fixture
 def console_errors(page) -> list[str]:
     """The page's console errors (CSP violations show up there)."""
     errors: list[str] = []
@@ -50,16 +47,20 @@ def console_errors(page) -> list[str]:
     return errors
 
 
+@pytest.fixture
+def as_agent(gw, page, console_errors, login, agent_user):
+    """The page signed in as an agent, its console errors watched from the start."""
+    login(page, agent_user)
+
+
 def rows(page):
     return page.locator("#debtor-table tbody tr")
 
 
 def test_agent_searches_sorts_pages_and_opens_a_debtor(
-    quick_gateway, page, login, agent_user, app_url, portfolio, axe_check, screenshot
+    as_agent, page, console_errors, app_url, portfolio, axe_check, screenshot
 ):
     surname, first_guid = portfolio
-    errors = console_errors(page)
-    login(page, agent_user)
     page.goto(f"{app_url}/debtors/")
     page.evaluate("window.__marker = 1")
 
@@ -116,7 +117,8 @@ def test_agent_searches_sorts_pages_and_opens_a_debtor(
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/debtors/{first_guid}/")
     assert page.locator("h1").inner_text() == f"N00 {surname}"
-    assert not errors, errors  # e.g. a CSP violation, or a request aborted by a stale one
+    # None: e.g. a CSP violation, or a request aborted by a stale one.
+    assert not console_errors, console_errors
 
     # The screenshot comes last: Playwright's leaves style="" on inputs, which htmx would
     # then copy into swapped-in elements (a CSP violation no real browser would cause).
@@ -125,11 +127,9 @@ def test_agent_searches_sorts_pages_and_opens_a_debtor(
 
 
 def test_the_360_in_the_browser(
-    quick_gateway, page, login, agent_user, app_url, portfolio, axe_check, screenshot
+    as_agent, page, console_errors, app_url, portfolio, axe_check, screenshot
 ):
     _surname, guid = portfolio
-    errors = console_errors(page)
-    login(page, agent_user)
     page.goto(f"{app_url}/debtors/{guid}/")
     summary = page.locator("#summary").inner_text()
     assert "SEK9,650.75" in summary and "SEK10,143.15" in summary
@@ -154,4 +154,4 @@ def test_the_360_in_the_browser(
     assert NUMBER in page.locator("#profile").inner_text()
     assert page.evaluate("window.__marker") == 1
     axe_check(page, "debtor 360 after reveal")
-    assert not errors, errors
+    assert not console_errors, console_errors

@@ -6,12 +6,8 @@ import re
 import pytest
 
 from backoffice.audit.services import audit_record
-from tests.debtors.search_support import (  # noqa: F401 - fixtures
-    quick_gateway_fixture,
-    swedish_personnummer,
-    unique_word,
-    upstream_fixture,
-)
+from backoffice.gateway.testing import problem
+from tests.debtors.made_up import swedish_personnummer, unique_word
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
@@ -79,7 +75,7 @@ def test_the_parts_are_read_side_by_side(upstream, debtor, sandbox_api, agent_cl
     upstream.reset()
     assert page(agent_client, debtor["debtorGuid"]).status_code == 200
     guid = debtor["debtorGuid"]
-    assert sorted(upstream.api_paths()) == sorted([
+    assert sorted(upstream.paths()) == sorted([
         f"/debtors/{guid}", f"/debtors/{guid}/summary", f"/debtors/{guid}/cases",
         f"/debtors/{guid}/addresses", f"/debtors/{guid}/paymentplans",
         f"/debtors/{guid}/extrafields",
@@ -90,7 +86,7 @@ def test_the_parts_are_read_side_by_side(upstream, debtor, sandbox_api, agent_cl
 
 def test_a_failing_part_shows_its_own_message_and_the_rest_works(upstream, debtor,
                                                                  agent_client):
-    upstream.fail(r"/addresses$", status=503)
+    upstream.answer("GET", r"/addresses$", problem(503))
     response = page(agent_client, debtor["debtorGuid"])
     html = response.content.decode()
     assert response.status_code == 200
@@ -103,7 +99,7 @@ def test_a_failing_part_shows_its_own_message_and_the_rest_works(upstream, debto
 
 
 def test_a_failing_summary_keeps_the_cases(upstream, debtor, agent_client):
-    upstream.fail(r"/summary$", status=500)
+    upstream.answer("GET", r"/summary$", problem(500))
     html = page(agent_client, debtor["debtorGuid"]).content.decode()
     summary = re.search(r'<section id="summary".*?</section>', html, re.S).group(0)
     assert 'class="panel__error" role="alert"' in summary
@@ -112,14 +108,14 @@ def test_a_failing_summary_keeps_the_cases(upstream, debtor, agent_client):
 
 def test_a_failing_debtor_read_shows_the_banner_with_a_retry(upstream, debtor, agent_client):
     guid = debtor["debtorGuid"]
-    upstream.fail(rf"/debtors/{guid}$", status=503)
+    upstream.answer("GET", rf"/debtors/{guid}$", problem(503))
     html = page(agent_client, guid).content.decode()
     assert "data-upstream-banner" in html
     assert f'href="/debtors/{guid}/"' in html
     assert "Telia Sverige AB" in html  # the cases still show
 
 
-def test_an_unknown_guid_is_a_clear_404(quick_gateway, agent_client):
+def test_an_unknown_guid_is_a_clear_404(gw, agent_client):
     response = page(agent_client, UNKNOWN)
     html = response.content.decode()
     assert response.status_code == 404
@@ -132,7 +128,7 @@ def test_a_malformed_guid_is_a_404_without_asking_upstream(upstream, agent_clien
     assert upstream.requests == []
 
 
-def test_case_detail_is_a_panel_for_htmx_and_a_page_without_javascript(quick_gateway, debtor,
+def test_case_detail_is_a_panel_for_htmx_and_a_page_without_javascript(gw, debtor,
                                                                        sandbox_api,
                                                                        agent_client):
     guid = debtor["debtorGuid"]
@@ -156,7 +152,7 @@ def test_case_detail_is_a_panel_for_htmx_and_a_page_without_javascript(quick_gat
     assert f'href="/debtors/{guid}/#cases"' in full
 
 
-def test_an_unknown_case_is_a_404(quick_gateway, debtor, agent_client):
+def test_an_unknown_case_is_a_404(gw, debtor, agent_client):
     url = f"/debtors/{debtor['debtorGuid']}/cases/{UNKNOWN}/"
     assert agent_client.get(url).status_code == 404
     response = agent_client.get(url, **HTMX)
@@ -166,7 +162,7 @@ def test_an_unknown_case_is_a_404(quick_gateway, debtor, agent_client):
     assert 'class="panel__error" role="alert"' in fragment
 
 
-def test_money_follows_the_users_language(quick_gateway, debtor, agent_user, agent_client):
+def test_money_follows_the_users_language(gw, debtor, agent_user, agent_client):
     from backoffice.models import UserProfile
 
     UserProfile.objects.update_or_create(user=agent_user, defaults={"language": "sv"})
@@ -175,7 +171,7 @@ def test_money_follows_the_users_language(quick_gateway, debtor, agent_user, age
     assert "1966-12-03" in html  # Swedish short date
 
 
-def test_recent_changes_list_this_debtors_audit_entries(quick_gateway, debtor, agent_client,
+def test_recent_changes_list_this_debtors_audit_entries(gw, debtor, agent_client,
                                                        admin_client_role):
     guid = debtor["debtorGuid"]
     audit_record(action="debtor.update", outcome="ok", debtor_guid=guid, target_type="debtor",
@@ -195,7 +191,7 @@ def test_recent_changes_list_this_debtors_audit_entries(quick_gateway, debtor, a
     assert f'href="/audit/?debtor={guid}" data-audit-link' in html
 
 
-def test_the_360_links_to_the_plan_calculator_and_the_editors(quick_gateway, debtor,
+def test_the_360_links_to_the_plan_calculator_and_the_editors(gw, debtor,
                                                               agent_client):
     guid = debtor["debtorGuid"]
     html = page(agent_client, guid).content.decode()

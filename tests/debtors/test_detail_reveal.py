@@ -6,12 +6,7 @@ import re
 import pytest
 
 from backoffice.audit.models import AuditEntry
-from tests.debtors.search_support import (  # noqa: F401 - fixtures
-    quick_gateway_fixture,
-    swedish_personnummer,
-    unique_word,
-    upstream_fixture,
-)
+from tests.debtors.made_up import swedish_personnummer, unique_word
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 NUMBER = swedish_personnummer("19700101", "238")
@@ -26,7 +21,7 @@ def profile(html):
     return re.search(r'<section id="profile".*?</section>', html, re.S).group(0)
 
 
-def test_agents_see_the_id_number_masked_with_a_reveal_form(quick_gateway, guid, agent_client):
+def test_agents_see_the_id_number_masked_with_a_reveal_form(gw, guid, agent_client):
     html = agent_client.get(f"/debtors/{guid}/").content.decode()
     assert NUMBER not in html
     part = profile(html)
@@ -36,13 +31,13 @@ def test_agents_see_the_id_number_masked_with_a_reveal_form(quick_gateway, guid,
 
 
 @pytest.mark.parametrize("client_name", ["supervisor_client", "admin_client_role"])
-def test_supervisors_and_admins_see_it_in_full(quick_gateway, guid, request, client_name):
+def test_supervisors_and_admins_see_it_in_full(gw, guid, request, client_name):
     html = request.getfixturevalue(client_name).get(f"/debtors/{guid}/").content.decode()
     assert NUMBER in profile(html)
     assert "/reveal/" not in html
 
 
-def test_reveal_with_a_reason_shows_the_number_and_is_audited(quick_gateway, guid, agent_user,
+def test_reveal_with_a_reason_shows_the_number_and_is_audited(gw, guid, agent_user,
                                                               agent_client):
     response = agent_client.post(f"/debtors/{guid}/reveal/",
                                  {"reason": "Identity check on call"}, **HTMX)
@@ -57,7 +52,7 @@ def test_reveal_with_a_reason_shows_the_number_and_is_audited(quick_gateway, gui
     assert entry.reason == "Identity check on call"
 
 
-def test_reveal_without_javascript_answers_the_whole_page(quick_gateway, guid, agent_client):
+def test_reveal_without_javascript_answers_the_whole_page(gw, guid, agent_client):
     response = agent_client.post(f"/debtors/{guid}/reveal/", {"reason": "Customer asked"})
     html = response.content.decode()
     assert response.status_code == 200 and html.lstrip().startswith("<!doctype html>")
@@ -66,7 +61,7 @@ def test_reveal_without_javascript_answers_the_whole_page(quick_gateway, guid, a
 
 
 @pytest.mark.parametrize("reason", ["", "   ", "ok"])
-def test_a_reason_is_required(quick_gateway, guid, agent_client, reason, upstream):
+def test_a_reason_is_required(gw, guid, agent_client, reason, upstream):
     upstream.reset()
     response = agent_client.post(f"/debtors/{guid}/reveal/", {"reason": reason}, **HTMX)
     html = response.content.decode()
@@ -81,13 +76,13 @@ def test_a_reason_is_required(quick_gateway, guid, agent_client, reason, upstrea
     assert response.status_code == 422 and NUMBER not in response.content.decode()
 
 
-def test_reveal_of_an_unknown_debtor_is_a_404_and_not_audited(quick_gateway, agent_client):
+def test_reveal_of_an_unknown_debtor_is_a_404_and_not_audited(gw, agent_client):
     url = "/debtors/00000000-0000-4000-8000-000000000000/reveal/"
     assert agent_client.post(url, {"reason": "Identity check"}, **HTMX).status_code == 404
     assert not AuditEntry.objects.filter(action="pii.reveal").exists()
 
 
-def test_reveal_with_upstream_down_shows_the_banner_and_records_nothing(quick_gateway, guid,
+def test_reveal_with_upstream_down_shows_the_banner_and_records_nothing(gw, guid,
                                                                         sandbox_api,
                                                                         agent_client):
     sandbox_api.set_faults(status=503, failureRate=1)
@@ -98,7 +93,7 @@ def test_reveal_with_upstream_down_shows_the_banner_and_records_nothing(quick_ga
     assert not AuditEntry.objects.filter(action="pii.reveal").exists()
 
 
-def test_reveal_needs_the_csrf_token(quick_gateway, guid, agent_user, csrf_client_factory):
+def test_reveal_needs_the_csrf_token(gw, guid, agent_user, csrf_client_factory):
     client = csrf_client_factory(agent_user)
     response = client.post(f"/debtors/{guid}/reveal/", {"reason": "Identity check"})
     assert response.status_code == 403
@@ -111,7 +106,7 @@ def test_reveal_needs_the_csrf_token(quick_gateway, guid, agent_user, csrf_clien
     assert response.status_code == 200 and NUMBER in response.content.decode()
 
 
-def test_reveal_is_refused_and_audited_for_a_user_without_the_permission(quick_gateway, guid,
+def test_reveal_is_refused_and_audited_for_a_user_without_the_permission(gw, guid,
                                                                          norole_user, client):
     client.force_login(norole_user)
     response = client.post(f"/debtors/{guid}/reveal/", {"reason": "Curious"})

@@ -6,17 +6,11 @@ import pytest
 from django.urls import reverse
 
 from backoffice.gateway import fingerprint
-from tests.debtors.editor_support import (
-    audit_rows,
-    editor_gateway,  # noqa: F401 - fixture
-    post_data,
-    problem,
-    put_debtor,
-    scripted_gateway,
-    upstream,
-)
+from backoffice.gateway.testing import Recorder, problem, use_transport
+from tests.debtors.pages import post_data
+from tests.debtors.records import audit_rows, put_debtor, upstream
 
-pytestmark = pytest.mark.usefixtures("editor_gateway")
+pytestmark = pytest.mark.usefixtures("gw")
 
 NEW_PERSON = {
     "juridical_type": "0", "first_name": "Astrid", "last_name": "Lind", "gender": "2",
@@ -196,10 +190,10 @@ def test_upstream_field_errors_land_on_the_edit_form_fields(agent_client, sandbo
         "homePhone": ["Unknown number series."],
         "somethingElse": ["Not a field of the form."],
     }))]
-    with scripted_gateway(rules) as transport:
+    with use_transport(Recorder(rules)) as transport:
         answer = agent_client.post(reverse("debtors:edit", args=[guid]),
                                    post_data(form, home_phone="+46 8 123 45 67"))
-    assert transport.hits
+    assert transport.answered
     assert answer.status_code == 422
     errors = answer.context["form"].errors
     assert errors["last_name"] == ["Not accepted by the collection system."]
@@ -213,7 +207,7 @@ def test_a_company_name_error_lands_on_the_company_name(agent_client, sandbox_ap
     form = edit_form(agent_client, guid)
     assert form.initial["company_name"] == "Acme AB"
     rules = [("PUT", rf"/debtors/{guid}$", problem(400, {"fullName": ["Too similar."]}))]
-    with scripted_gateway(rules):
+    with use_transport(Recorder(rules)):
         answer = agent_client.post(reverse("debtors:edit", args=[guid]), post_data(form))
     assert answer.context["form"].errors["company_name"] == ["Too similar."]
 
@@ -222,7 +216,7 @@ def test_edit_during_an_upstream_fault_keeps_the_input(agent_client, sandbox_api
     guid = sandbox_api.create_debtor()["debtorGuid"]
     form = edit_form(agent_client, guid)
     rules = [("PUT", rf"/debtors/{guid}$", problem(503, detail="down"))]
-    with scripted_gateway(rules):
+    with use_transport(Recorder(rules)):
         answer = agent_client.post(reverse("debtors:edit", args=[guid]),
                                    post_data(form, email="kept@example.se"))
     assert answer.status_code == 503

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from tests.debtors.editor_support import HTMX, audit_rows, editor_gateway  # noqa: F401
+from tests.debtors.pages import HTMX
+from tests.debtors.records import audit_rows
 
 GUID = "11111111-1111-4111-8111-111111111111"
 ADDRESS = "22222222-2222-4222-8222-222222222222"
@@ -73,7 +74,7 @@ def test_every_write_needs_the_csrf_token(csrf_client_factory, admin_user, name,
     assert not [e for e in audit_rows("debtor.create")]
 
 
-@pytest.mark.usefixtures("editor_gateway")
+@pytest.mark.usefixtures("gw")
 def test_with_the_token_a_write_goes_through(csrf_client_factory, admin_user, sandbox_api):
     guid = sandbox_api.create_debtor()["debtorGuid"]
     client = csrf_client_factory(admin_user)

@@ -182,7 +182,7 @@ def test_an_edit_keeps_a_value_on_record_in_its_old_notation():
                     home_phone="0701-12345 (old)", id_number="legacy-123")
     initial = DebtorForm.initial_for(debtor, "fp")
     form = DebtorForm(initial=initial, creating=False, country="SE")
-    from tests.debtors.editor_support import post_data
+    from tests.debtors.pages import post_data
 
     bound = DebtorForm(post_data(form), creating=False, country="SE")
     assert bound.is_valid(), bound.errors

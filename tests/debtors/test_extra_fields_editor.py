@@ -4,17 +4,11 @@ import pytest
 from django.urls import reverse
 
 from backoffice.gateway import fingerprint
-from tests.debtors.editor_support import (
-    HTMX,
-    audit_rows,
-    editor_gateway,  # noqa: F401 - fixture
-    post_data,
-    problem,
-    scripted_gateway,
-    upstream,
-)
+from backoffice.gateway.testing import Recorder, problem, use_transport
+from tests.debtors.pages import HTMX, post_data
+from tests.debtors.records import audit_rows, upstream
 
-pytestmark = pytest.mark.usefixtures("editor_gateway")
+pytestmark = pytest.mark.usefixtures("gw")
 
 
 @pytest.fixture
@@ -80,7 +74,7 @@ def test_limits_are_checked_before_anything_is_sent(agent_client, guid):
 
 def test_an_upstream_value_error_lands_on_the_values(agent_client, guid):
     rules = [("POST", r"/extrafields$", problem(400, {"value": ["Item 0 is not allowed."]}))]
-    with scripted_gateway(rules):
+    with use_transport(Recorder(rules)):
         answer = agent_client.post(url("add", guid), {"name": "x", "values": "bad"},
                                    headers=HTMX)
     assert answer.status_code == 422
@@ -137,7 +131,7 @@ def test_without_javascript_a_change_redirects_to_the_debtor(agent_client, guid)
 
 def test_an_upstream_fault_changes_only_the_banner(agent_client, guid):
     rules = [("DELETE", r"/extrafields/contract$", problem(503))]
-    with scripted_gateway(rules):
+    with use_transport(Recorder(rules)):
         answer = agent_client.post(url("delete", guid, "contract"), {}, headers=HTMX)
     assert answer["HX-Retarget"] == "#banner"
     entry, = audit_rows("extrafield.delete")

@@ -5,7 +5,6 @@ import re
 import pytest
 
 from debtors.models import SavedSearch
-from tests.debtors.search_support import quick_gateway_fixture  # noqa: F401 - fixtures
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -28,7 +27,7 @@ def test_saving_the_current_search_without_javascript(agent_user, agent_client):
                             "per_page": "50", "sort": "-city"}
 
 
-def test_the_save_form_carries_the_current_query(quick_gateway, sandbox_api, agent_client):
+def test_the_save_form_carries_the_current_query(gw, sandbox_api, agent_client):
     sandbox_api.create_debtor(lastname="Savedsearchperson", city="Visby")
     html = agent_client.get("/debtors/", {"q": "Savedsearchperson", "city": "Visby",
                                           "sort": "-city"}).content.decode()
@@ -72,7 +71,7 @@ def test_invalid_parameters_are_not_saved(agent_client):
     assert not SavedSearch.objects.exists()
 
 
-def test_the_menu_lists_mine_and_the_teams_shared_searches(quick_gateway, agent_user,
+def test_the_menu_lists_mine_and_the_teams_shared_searches(gw, agent_user,
                                                            agent2_user, agent_client):
     SavedSearch.objects.create(owner=agent_user, name="My private", params={"q": "a"})
     SavedSearch.objects.create(owner=agent2_user, name="Team NOK", params={"currency": "NOK"},

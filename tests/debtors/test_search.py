@@ -5,14 +5,8 @@ import re
 
 import pytest
 
-from tests.debtors.search_support import (  # noqa: F401 - fixtures
-    quick_gateway_fixture,
-    rows_html,
-    swedish_orgnr,
-    swedish_personnummer,
-    unique_word,
-    upstream_fixture,
-)
+from tests.debtors.made_up import swedish_orgnr, swedish_personnummer, unique_word
+from tests.debtors.pages import rows_html
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -28,7 +22,7 @@ def surname():
     return unique_word()
 
 
-def test_name_search_matches_every_word_in_any_order(quick_gateway, sandbox_api, agent_client,
+def test_name_search_matches_every_word_in_any_order(gw, sandbox_api, agent_client,
                                                      surname):
     sandbox_api.create_debtor(firstname="Anna", lastname=surname)
     sandbox_api.create_debtor(firstname="Bertil", lastname=surname)
@@ -39,7 +33,7 @@ def test_name_search_matches_every_word_in_any_order(quick_gateway, sandbox_api,
         f"Anna {surname}", f"Bertil {surname}"]
 
 
-def test_reference_search_finds_exactly_that_debtor(quick_gateway, sandbox_api, agent_client,
+def test_reference_search_finds_exactly_that_debtor(gw, sandbox_api, agent_client,
                                                     surname):
     first = sandbox_api.create_debtor(lastname=surname)
     sandbox_api.create_debtor(lastname=surname + "x")
@@ -52,7 +46,7 @@ def test_reference_search_finds_exactly_that_debtor(quick_gateway, sandbox_api, 
     "070-123 45 67", "0701234567", "+46701234567", "0046 70 123 45 67", "(070) 123 45 67",
     "+46 (0)70-123 45 67",
 ])
-def test_phone_search_reads_any_notation(quick_gateway, sandbox_api, agent_client, surname,
+def test_phone_search_reads_any_notation(gw, sandbox_api, agent_client, surname,
                                          typed):
     sandbox_api.create_debtor(lastname=surname, cellularPhone="+46 70 123 45 67")
     assert rows_html(search(agent_client, q=typed)) == [f"Test {surname}"]
@@ -66,7 +60,7 @@ def test_phone_search_reads_any_notation(quick_gateway, sandbox_api, agent_clien
     ("+358 40 123 4567", "0401234567", "FI"),
     ("+46 8 123 456 78", "08-12345678", "SE"),        # Stockholm landline, 8-digit subscriber
 ])
-def test_phone_search_matches_stored_notations(quick_gateway, sandbox_api, agent_client,
+def test_phone_search_matches_stored_notations(gw, sandbox_api, agent_client,
                                                surname, stored, typed, country):
     country_fields = {"countryCode": country} if country else {}
     sandbox_api.create_debtor(lastname=surname, workPhone=stored, **country_fields)
@@ -75,7 +69,7 @@ def test_phone_search_matches_stored_notations(quick_gateway, sandbox_api, agent
 
 
 def test_swedish_personnummer_with_or_without_separator_or_century(
-        quick_gateway, sandbox_api, agent_client, surname):
+        gw, sandbox_api, agent_client, surname):
     number = swedish_personnummer("19800517")  # stored as the sandbox seeds it: YYYYMMDD-NNNC
     sandbox_api.create_debtor(lastname=surname, idNumber=number)
     short = number[2:]  # YYMMDD-NNNC
@@ -91,7 +85,7 @@ def test_swedish_personnummer_with_or_without_separator_or_century(
     ("131052-308T", "131052308t", 0),                         # Finnish HETU, sign left out
     ("2077474-0", "20774740", 1),                             # Finnish Y-tunnus
 ])
-def test_nordic_id_numbers_in_other_notations(quick_gateway, sandbox_api, agent_client,
+def test_nordic_id_numbers_in_other_notations(gw, sandbox_api, agent_client,
                                               surname, stored, typed, juridical):
     fields = {"juridicalType": juridical, "idNumber": stored}
     if juridical:
@@ -103,7 +97,7 @@ def test_nordic_id_numbers_in_other_notations(quick_gateway, sandbox_api, agent_
     assert names == [f"{surname} AB" if juridical else f"Test {surname}"]
 
 
-def test_email_search_ignores_case(quick_gateway, sandbox_api, agent_client, surname):
+def test_email_search_ignores_case(gw, sandbox_api, agent_client, surname):
     sandbox_api.create_debtor(lastname=surname, email=f"{surname.lower()}@example.se")
     sandbox_api.create_debtor(lastname=surname + "b", email=f"other.{surname.lower()}@example.se")
     assert rows_html(search(agent_client, q=f"{surname.upper()}@EXAMPLE.SE")) == [
@@ -119,7 +113,7 @@ def test_email_search_ignores_case(quick_gateway, sandbox_api, agent_client, sur
     ("country", "NO", {"countryCode": "NO"}),
     ("currency", "EUR", {"currencyCode": "EUR"}),
 ])
-def test_each_filter_narrows_the_results(quick_gateway, sandbox_api, agent_client, surname,
+def test_each_filter_narrows_the_results(gw, sandbox_api, agent_client, surname,
                                          param, value, matching):
     fields = {"lastname": surname}
     fields.update({k: (v.format(s=surname) if isinstance(v, str) else v)
@@ -133,12 +127,12 @@ def test_each_filter_narrows_the_results(quick_gateway, sandbox_api, agent_clien
     assert len(rows_html(search(agent_client, q=surname))) == 2
 
 
-def test_filters_alone_list_matching_debtors(quick_gateway, sandbox_api, agent_client, surname):
+def test_filters_alone_list_matching_debtors(gw, sandbox_api, agent_client, surname):
     sandbox_api.create_debtor(lastname=surname, city="Kiruna")
     assert rows_html(search(agent_client, city="kiruna")) == [f"Test {surname}"]
 
 
-def test_sorting_by_a_header_orders_upstream_and_marks_aria_sort(quick_gateway, sandbox_api,
+def test_sorting_by_a_header_orders_upstream_and_marks_aria_sort(gw, sandbox_api,
                                                                  agent_client, surname):
     for first, city in (("Bo", "Umeå"), ("Cecilia", "Arvika"), ("Axel", "Malmö")):
         sandbox_api.create_debtor(firstname=first, lastname=surname, city=city)
@@ -159,7 +153,7 @@ def test_sorting_by_a_header_orders_upstream_and_marks_aria_sort(quick_gateway, 
     assert '<input type="hidden" name="sort" value="city" form="search-form">' in html
 
 
-def test_sorting_on_a_column_not_allowed_is_ignored(quick_gateway, sandbox_api, agent_client,
+def test_sorting_on_a_column_not_allowed_is_ignored(gw, sandbox_api, agent_client,
                                                     surname):
     sandbox_api.create_debtor(firstname="B", lastname=surname)
     sandbox_api.create_debtor(firstname="A", lastname=surname)
@@ -174,7 +168,7 @@ def twenty_seven(sandbox_api, surname):
     return surname
 
 
-def test_paging_is_server_side_with_a_last_page_message(quick_gateway, agent_client,
+def test_paging_is_server_side_with_a_last_page_message(gw, agent_client,
                                                         twenty_seven, upstream):
     surname = twenty_seven
     html = search(agent_client, q=surname)
@@ -199,7 +193,7 @@ def test_paging_is_server_side_with_a_last_page_message(quick_gateway, agent_cli
     assert 'rel="next"' not in html
 
 
-def test_a_page_past_the_end_says_where_the_results_end(quick_gateway, agent_client,
+def test_a_page_past_the_end_says_where_the_results_end(gw, agent_client,
                                                        twenty_seven):
     html = search(agent_client, q=twenty_seven, page=9)
     assert 'data-results-state="past-end"' in html
@@ -207,20 +201,20 @@ def test_a_page_past_the_end_says_where_the_results_end(quick_gateway, agent_cli
     assert f'href="/debtors/?q={twenty_seven}&amp;page=2"' in html
 
 
-def test_an_unsupported_page_size_is_refused(quick_gateway, agent_client, upstream):
+def test_an_unsupported_page_size_is_refused(gw, agent_client, upstream):
     html = search(agent_client, q="x", per_page=1000)
     assert "Some filters could not be used" in html
     assert upstream.requests == []
 
 
-def test_no_match_gets_a_clear_message(quick_gateway, agent_client, surname):
+def test_no_match_gets_a_clear_message(gw, agent_client, surname):
     html = search(agent_client, q=surname)
     assert 'data-results-state="empty"' in html
     assert "No debtor matches this search" in html
     assert f"Nothing was found for “{surname}”" in html
 
 
-def test_the_page_works_as_a_plain_get_form(quick_gateway, sandbox_api, agent_client,
+def test_the_page_works_as_a_plain_get_form(gw, sandbox_api, agent_client,
                                             surname):
     sandbox_api.create_debtor(lastname=surname)
     html = search(agent_client, q=surname)
@@ -234,7 +228,7 @@ def test_the_page_works_as_a_plain_get_form(quick_gateway, sandbox_api, agent_cl
     assert re.search(r'<a href="/debtors/[0-9a-f-]{36}/" data-row-link>', html)
 
 
-def test_htmx_gets_only_the_results_partial(quick_gateway, sandbox_api, agent_client,
+def test_htmx_gets_only_the_results_partial(gw, sandbox_api, agent_client,
                                             surname):
     sandbox_api.create_debtor(lastname=surname)
     response = agent_client.get("/debtors/", {"q": surname, "type": "", "city": "",
@@ -252,7 +246,7 @@ def test_htmx_gets_only_the_results_partial(quick_gateway, sandbox_api, agent_cl
     assert "HX-Request" in agent_client.get("/debtors/", {"q": surname})["Vary"]
 
 
-def test_the_form_searches_actively_with_htmx(quick_gateway, agent_client):
+def test_the_form_searches_actively_with_htmx(gw, agent_client):
     html = search(agent_client)
     form = re.search(r'<form id="search-form".*?>', html, re.S).group(0)
     assert 'hx-get="/debtors/"' in form
@@ -267,7 +261,7 @@ def test_the_form_searches_actively_with_htmx(quick_gateway, agent_client):
 @pytest.mark.parametrize(("client_name", "masked"), [
     ("agent_client", True), ("supervisor_client", False), ("admin_client_role", False),
 ])
-def test_id_numbers_in_results_are_masked_for_agents_only(quick_gateway, sandbox_api, request,
+def test_id_numbers_in_results_are_masked_for_agents_only(gw, sandbox_api, request,
                                                           surname, client_name, masked):
     number = swedish_personnummer("19751224", "456")
     sandbox_api.create_debtor(lastname=surname, idNumber=number)

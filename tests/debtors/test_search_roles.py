@@ -4,10 +4,7 @@ sign-in page, users without a role get 403, agents, supervisors and admins get i
 import pytest
 
 from debtors.models import SavedSearch
-from tests.debtors.search_support import (  # noqa: F401 - fixtures
-    quick_gateway_fixture,
-    unique_word,
-)
+from tests.debtors.made_up import unique_word
 
 UNKNOWN_CASE = "00000000-0000-4000-8000-000000000000"
 
@@ -44,7 +41,7 @@ def client_for(request):
 @pytest.mark.parametrize(("role", "expected"), [
     ("anonymous", 302), ("norole", 403), ("agent", 200), ("supervisor", 200), ("admin", 200),
 ])
-def test_reading_views(quick_gateway, urls, client_for, name, role, expected, htmx):
+def test_reading_views(gw, urls, client_for, name, role, expected, htmx):
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     response = client_for(role).get(urls[name], **headers)
     assert response.status_code == expected
@@ -55,7 +52,7 @@ def test_reading_views(quick_gateway, urls, client_for, name, role, expected, ht
 @pytest.mark.parametrize(("role", "expected"), [
     ("anonymous", 302), ("norole", 403), ("agent", 200), ("supervisor", 200), ("admin", 200),
 ])
-def test_reveal(quick_gateway, urls, client_for, role, expected):
+def test_reveal(gw, urls, client_for, role, expected):
     response = client_for(role).post(urls["reveal"], {"reason": "Identity check"},
                                      HTTP_HX_REQUEST="true")
     assert response.status_code == expected
@@ -89,5 +86,5 @@ def test_saved_search_endpoints_take_only_post(agent_client, url):
     assert agent_client.get(url).status_code == 405
 
 
-def test_reveal_takes_only_post(quick_gateway, urls, agent_client):
+def test_reveal_takes_only_post(gw, urls, agent_client):
     assert agent_client.get(urls["reveal"]).status_code == 405

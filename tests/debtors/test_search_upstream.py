@@ -4,12 +4,8 @@ import re
 
 import pytest
 
-from tests.debtors.search_support import (  # noqa: F401 - fixtures
-    quick_gateway_fixture,
-    rows_html,
-    unique_word,
-    upstream_fixture,
-)
+from tests.debtors.made_up import unique_word
+from tests.debtors.pages import rows_html
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -29,7 +25,7 @@ def test_exactly_one_upstream_call_per_render(upstream, sandbox_api, agent_clien
     upstream.reset()
     response = agent_client.get("/debtors/", params, **(HTMX if htmx else {}))
     assert response.status_code == 200
-    assert upstream.api_paths() == ["/debtors"]
+    assert upstream.paths() == ["/debtors"]
 
 
 def test_the_length_comes_from_the_same_answer(upstream, sandbox_api, agent_client):
@@ -45,7 +41,7 @@ def test_the_length_comes_from_the_same_answer(upstream, sandbox_api, agent_clie
     assert rows_html(html) == [f"N2 {surname}", f"N1 {surname}", f"N0 {surname}"]
 
 
-def test_a_down_upstream_shows_the_banner_and_keeps_the_query(quick_gateway, sandbox_api,
+def test_a_down_upstream_shows_the_banner_and_keeps_the_query(gw, sandbox_api,
                                                              agent_client):
     sandbox_api.set_faults(status=503, failureRate=1)
     response = agent_client.get("/debtors/", {"q": "Lindqvist", "city": "Lund"})
@@ -61,7 +57,7 @@ def test_a_down_upstream_shows_the_banner_and_keeps_the_query(quick_gateway, san
     assert re.search(r'<input type="text" name="city" value="Lund"', html)
 
 
-def test_a_down_upstream_on_an_htmx_search_replaces_results_and_banner(quick_gateway,
+def test_a_down_upstream_on_an_htmx_search_replaces_results_and_banner(gw,
                                                                        sandbox_api,
                                                                        agent_client):
     sandbox_api.set_faults(status=503, failureRate=1)
@@ -75,6 +71,6 @@ def test_a_down_upstream_on_an_htmx_search_replaces_results_and_banner(quick_gat
     assert 'data-results-state="unavailable"' in html
 
 
-def test_a_later_successful_search_clears_the_banner(quick_gateway, agent_client):
+def test_a_later_successful_search_clears_the_banner(gw, agent_client):
     html = agent_client.get("/debtors/", {"q": "Lindqvist"}, **HTMX).content.decode()
     assert re.search(r'<div id="banner" hx-swap-oob="innerHTML">\s*</div>', html)

@@ -34,7 +34,7 @@ def test_tokens_are_kept_until_shortly_before_they_expire():
     assert cache_ttl(1) == 1
 
 
-def test_the_token_is_fetched_once_and_shared_through_the_cache(aptic, fast_retries):
+def test_the_token_is_fetched_once_and_shared_through_the_cache(aptic, short_retries):
     gateway = get_gateway()
     tokens = gateway.pipeline.tokens
     gateway.ping()

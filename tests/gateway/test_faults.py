@@ -1,6 +1,5 @@
 """Faults over real HTTP against the sandbox: each ends in the right error and audit entry."""
 
-import socket
 import threading
 import time
 
@@ -24,8 +23,10 @@ from backoffice.gateway import (
     UpstreamTimeout,
     build_gateway,
     get_gateway,
+    reset_for_tests,
 )
-from tests.gateway.conftest import Recorder
+from backoffice.gateway.testing import Recorder
+from tests.network import free_port
 
 
 @pytest.fixture
@@ -71,12 +72,6 @@ def last_entry() -> AuditEntry:
     return AuditEntry.objects.order_by("-id").first()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def new_debtor(sandbox_api) -> str:
     return sandbox_api.create_debtor()["debtorGuid"]
 
@@ -85,33 +80,33 @@ def new_debtor(sandbox_api) -> str:
 
 
 def test_a_token_expiring_mid_session_is_replaced_without_the_user_noticing(
-        recorded_gw, sandbox_api, token_requests):
+        upstream, sandbox_api, token_requests):
+    gw = get_gateway()
     guid = new_debtor(sandbox_api)
     short = sandbox_api.control.post("/tokens", json={"expiresIn": 1}).json()["access_token"]
     from django.core.cache import cache
 
-    cache.set(recorded_gw.pipeline.tokens.cache_key, short, 600)  # we believe it is good
-    assert recorded_gw.debtor_get(guid).debtor_guid == guid
+    cache.set(gw.pipeline.tokens.cache_key, short, 600)  # we believe it is good
+    assert gw.debtor_get(guid).debtor_guid == guid
     time.sleep(1.2)  # ... and now it has expired upstream
-    assert recorded_gw.debtor_get(guid).debtor_guid == guid
-    auth = [r.headers["Authorization"] for r in recorded_gw.recorder.requests]
+    assert gw.debtor_get(guid).debtor_guid == guid
+    auth = [r.headers["Authorization"] for r in upstream.requests]
     assert auth[0] == auth[1] == f"Bearer {short}"
     assert auth[2] != auth[1]
     assert len(auth) == 3 and len(token_requests) == 1
 
 
-def test_a_401_loop_is_not_followed(recorded_gw, sandbox_api, agent, token_requests):
+def test_a_401_loop_is_not_followed(upstream, sandbox_api, agent, token_requests):
     guid = new_debtor(sandbox_api)
-    inner = recorded_gw.recorder.inner
 
     def forged(request):
         request.headers["Authorization"] = "Bearer forged"
-        return inner.handle_request(request)
+        return upstream.forward(request)
 
-    recorded_gw.recorder.script = [forged] * 10
+    upstream.answer("*", "", forged)
     with pytest.raises(Unauthorized):
-        recorded_gw.address_create(guid, AddressInput(street="Ringvägen 1"))
-    assert recorded_gw.recorder.ops() == [f"POST /debtors/{guid}/addresses"] * 2
+        get_gateway().address_create(guid, AddressInput(street="Ringvägen 1"))
+    assert upstream.ops() == [f"POST /debtors/{guid}/addresses"] * 2
     assert len(token_requests) == 2  # the first token and one refetch, no more
     entry = last_entry()
     assert (entry.action, entry.outcome, entry.upstream_status, entry.error_class) == (
@@ -157,11 +152,9 @@ def test_plain_http_token_urls_are_refused_off_loopback(gw, settings):
         get_gateway().ping()
 
 
-def test_twenty_cold_threads_fetch_one_token(aptic, fast_retries, token_requests):
+def test_twenty_cold_threads_fetch_one_token(aptic, short_retries, token_requests):
     # Two clients with their own process locks stand for two worker processes sharing the
     # cache: only the cache lock keeps them from fetching a token each.
-    from backoffice.gateway import reset_for_tests
-
     reset_for_tests()
     workers = [build_gateway(), build_gateway()]
     start = threading.Barrier(20)
@@ -188,22 +181,22 @@ def test_twenty_cold_threads_fetch_one_token(aptic, fast_retries, token_requests
 # --- Retries, rate limits, timeouts ----------------------------------------------------------
 
 
-def test_503_then_success_get_is_retried(recorded_gw, sandbox_api, on_retry):
+def test_503_then_success_get_is_retried(upstream, sandbox_api, on_retry):
     guid = new_debtor(sandbox_api)
     sandbox_api.set_faults(status=503, failureRate=1.0)
     retries = on_retry(sandbox_api.clear_faults)
-    assert recorded_gw.debtor_get(guid).debtor_guid == guid
-    assert recorded_gw.recorder.ops() == [f"GET /debtors/{guid}"] * 2
+    assert get_gateway().debtor_get(guid).debtor_guid == guid
+    assert upstream.ops() == [f"GET /debtors/{guid}"] * 2
     assert len(retries) == 1
 
 
-def test_503_on_a_post_is_not_retried(recorded_gw, sandbox_api, agent, on_retry):
+def test_503_on_a_post_is_not_retried(upstream, sandbox_api, agent, on_retry):
     before = sandbox_api.http.get("/debtors").json()["total"]
     sandbox_api.set_faults(status=503, failureRate=1.0)
     retries = on_retry(sandbox_api.clear_faults)
     with pytest.raises(ServerError):
-        recorded_gw.debtor_create(DebtorInput(last_name="Once"))
-    assert recorded_gw.recorder.ops() == ["POST /debtors"]
+        get_gateway().debtor_create(DebtorInput(last_name="Once"))
+    assert upstream.ops() == ["POST /debtors"]
     assert retries == []
     sandbox_api.clear_faults()
     assert sandbox_api.http.get("/debtors").json()["total"] == before
@@ -212,11 +205,11 @@ def test_503_on_a_post_is_not_retried(recorded_gw, sandbox_api, agent, on_retry)
         "debtor.create", "failed", 503, "ServerError")
 
 
-def test_429_with_retry_after_is_honoured(recorded_gw, sandbox_api, on_retry, settings):
+def test_429_with_retry_after_is_honoured(gw, sandbox_api, on_retry):
     guid = new_debtor(sandbox_api)
     sandbox_api.set_faults(status=429, failureRate=1.0, retryAfter=1)
     retries = on_retry(sandbox_api.clear_faults)
-    assert recorded_gw.debtor_get(guid).debtor_guid == guid
+    assert gw.debtor_get(guid).debtor_guid == guid
     assert [round(r.wait_for, 3) for r in retries] == [1.0]
 
 
@@ -259,21 +252,21 @@ def test_connection_refused(gw, settings, agent):
         "plan.activate", "failed", "ConnectionFailed")
 
 
-def test_malformed_answers(recorded_gw, sandbox_api, agent):
+def test_malformed_answers(upstream, sandbox_api, agent, settings):
     guid = new_debtor(sandbox_api)
-    inner = recorded_gw.recorder.inner
 
     def garbled(request):
-        real = inner.handle_request(request)
+        real = upstream.forward(request)
         real.read()
         return httpx.Response(real.status_code, text="<html>proxy error</html>")
 
-    recorded_gw.recorder.script = [garbled] * 10
+    upstream.answer("*", "", garbled)
     with pytest.raises(MalformedResponse):
-        recorded_gw.debtor_get(guid)
-    assert len(recorded_gw.recorder.requests) == 3  # a GET is retried, then given up
+        get_gateway().debtor_get(guid)
+    # A GET is retried, then given up.
+    assert upstream.calls("GET", f"/debtors/{guid}") == settings.APTIC_RETRY_ATTEMPTS
     with pytest.raises(MalformedResponse):
-        recorded_gw.address_create(guid, AddressInput(street="Ringvägen 1"))
+        get_gateway().address_create(guid, AddressInput(street="Ringvägen 1"))
     entry = last_entry()
     assert (entry.action, entry.outcome, entry.upstream_status, entry.error_class) == (
         "address.create", "failed", 201, "MalformedResponse")
@@ -283,9 +276,7 @@ def test_malformed_answers(recorded_gw, sandbox_api, agent):
 
 
 def test_the_breaker_opens_shares_its_state_and_closes_after_a_probe(
-        aptic, fast_retries, settings, sandbox_api, agent):
-    from backoffice.gateway import reset_for_tests
-
+        aptic, short_retries, settings, sandbox_api, agent):
     settings.APTIC_BREAKER_FAIL_MAX = 2
     settings.APTIC_BREAKER_RESET_SECONDS = 1
     settings.APTIC_RETRY_ATTEMPTS = 1

@@ -1,10 +1,9 @@
 """/healthz reports Aptic through ping, quickly and cached for a few seconds."""
 
-import socket
-
 from django.core.cache import cache
 
 from backoffice.gateway import STATUS_CACHE_KEY, aptic_status
+from tests.network import free_port
 
 
 def test_healthz_reports_aptic_ok(client, aptic):
@@ -14,10 +13,7 @@ def test_healthz_reports_aptic_ok(client, aptic):
 
 
 def test_healthz_reports_aptic_down_and_still_answers(client, aptic, settings):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    settings.APTIC_BASE_URL = f"http://127.0.0.1:{port}/api/v1"
+    settings.APTIC_BASE_URL = f"http://127.0.0.1:{free_port()}/api/v1"
     response = client.get("/healthz")
     assert response.status_code == 200  # the database decides readiness, Aptic is reported
     assert response.json()["aptic"] == "down"

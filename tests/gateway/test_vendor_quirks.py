@@ -6,7 +6,7 @@ import pytest
 from backoffice import request_context
 from backoffice.audit.models import AuditEntry
 from backoffice.gateway import DebtorInput, JuridicalType, fingerprint
-from tests.gateway.conftest import make_client
+from tests.gateway.offline import make_client
 
 COMPANY = {"debtorGuid": "c-1", "debtorReference": "1000009", "juridicalType": 1,
            "currencyCode": "SEK", "regDate": "2026-01-02T08:00:00Z", "links": []}
@@ -22,7 +22,7 @@ def vendor(request: httpx.Request) -> httpx.Response:
 
 
 def test_a_company_without_full_name_gets_it_from_its_list_row():
-    debtor = make_client(vendor).debtor_get("c-1")
+    debtor = make_client(httpx.MockTransport(vendor)).debtor_get("c-1")
     assert debtor.juridical_type == JuridicalType.LEGAL_ENTITY
     assert debtor.full_name == "Berg & Söner AB"
     assert debtor.vat_number is None and "vat_number" in debtor.absent_fields
@@ -38,13 +38,13 @@ def test_a_person_without_full_name_is_composed_without_another_call():
                                          "firstname": "Per", "middlename": "Erik",
                                          "lastname": "Lund"})
 
-    debtor = make_client(person).debtor_get("p-1")
+    debtor = make_client(httpx.MockTransport(person)).debtor_get("p-1")
     assert debtor.full_name is None and debtor.display_name == "Per Erik Lund"
     assert len(calls) == 1
 
 
 def test_fingerprints_ignore_links_but_not_data():
-    client = make_client(vendor)
+    client = make_client(httpx.MockTransport(vendor))
     debtor = client.debtor_get("c-1")
     from dataclasses import replace
 
@@ -61,7 +61,7 @@ def test_an_unexpected_error_is_still_audited_as_failed(agent_user):
         raise RuntimeError("bug in a transport")
 
     with request_context.acting_as(agent_user), pytest.raises(RuntimeError):
-        make_client(broken).debtor_create(DebtorInput(last_name="X"))
+        make_client(httpx.MockTransport(broken)).debtor_create(DebtorInput(last_name="X"))
     entry = AuditEntry.objects.get()
     assert (entry.action, entry.outcome, entry.error_class, entry.reason) == (
         "debtor.create", "failed", "RuntimeError", "unexpected error")

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from plans.models import PlanProposal
 from tests.conftest import ARTIFACTS
-from tests.plans.conftest import propose, upstream_plan
+from tests.plans.plan_pages import propose, upstream_plan
 
 pytestmark = pytest.mark.browser
 

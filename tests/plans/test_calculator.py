@@ -10,7 +10,7 @@ import pytest
 
 from backoffice.gateway import ApticClient, PlanInput, PlanPayment
 from backoffice.templatetags.formatting import date_only
-from tests.plans.conftest import (
+from tests.plans.plan_pages import (
     calc_data,
     case_guids,
     direct_calculate,

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 
 from backoffice.gateway import NotFound
 from plans.selectors import PlansPanel, plans_panel_load
-from tests.plans.conftest import propose, schedule_rows
+from tests.plans.plan_pages import propose, schedule_rows
 
 
 def test_the_panel_shows_each_plan_with_status_and_schedule(agent_client, supervisor_client,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.plans.conftest import audit_entries, calc_data, case_guids, propose, upstream_plan
+from tests.plans.plan_pages import audit_entries, calc_data, case_guids, propose, upstream_plan
 
 LOGIN = "login"
 ROLES = ("anonymous", "norole", "proposer", "other_agent", "supervisor", "admin")

@@ -8,7 +8,7 @@ from backoffice.gateway import fingerprint, get_gateway
 from backoffice.request_context import acting_as
 from plans.models import PlanProposal
 from plans.selectors import pending_proposal_count
-from tests.plans.conftest import audit_entries, calc_data, case_guids, propose, upstream_plan
+from tests.plans.plan_pages import audit_entries, calc_data, case_guids, propose, upstream_plan
 
 Status = PlanProposal.Status
 

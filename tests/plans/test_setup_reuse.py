@@ -4,7 +4,7 @@ recalculation costs one upstream call (P6), counted by the sandbox itself."""
 from __future__ import annotations
 
 from plans import selectors
-from tests.plans.conftest import calc_data, case_guids, htmx
+from tests.plans.plan_pages import calc_data, case_guids, htmx
 
 
 def _calls_during(sandbox_api, action) -> dict[str, int]:

@@ -11,7 +11,6 @@ Retries, timeouts and the breaker are shortened through settings so each case ta
 from __future__ import annotations
 
 import re
-import socket
 import time
 import uuid
 from dataclasses import dataclass
@@ -21,7 +20,8 @@ from playwright.sync_api import expect
 
 from backoffice.audit.models import AuditEntry
 from plans.models import PlanProposal
-from tests.plans.conftest import propose
+from tests.network import free_port
+from tests.plans.plan_pages import propose
 
 pytestmark = pytest.mark.browser
 
@@ -43,12 +43,6 @@ def exact(label: str) -> re.Pattern:
     return re.compile(rf"^\s*{re.escape(label)}:?\s*$")
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]  # closed again when the block ends
-
-
 @dataclass
 class Fault:
     """Switches one kind of fault on and off: in the sandbox, or by pointing the gateway at a
@@ -67,7 +61,7 @@ class Fault:
             self.sandbox_api.set_faults(status=429, retryAfter=7)
         else:
             self._urls = (self.settings.APTIC_BASE_URL, self.settings.APTIC_TOKEN_URL)
-            gone = f"http://127.0.0.1:{_closed_port()}/sandbox"
+            gone = f"http://127.0.0.1:{free_port()}/sandbox"
             self.settings.APTIC_BASE_URL = f"{gone}/api/v1"
             self.settings.APTIC_TOKEN_URL = f"{gone}/oauth/token"
 
@@ -102,18 +96,11 @@ class Fault:
 
 
 @pytest.fixture(params=FAULTS)
-def fault(request, settings, aptic, sandbox_api) -> Fault:
-    """Short retries and timeouts; a breaker that stays closed (recovery is immediate)."""
+def fault(request, settings, aptic, short_retries, sandbox_api) -> Fault:
+    """Short retries and timeouts; a breaker that stays closed."""
     settings.APTIC_READ_TIMEOUT = READ_TIMEOUT
     settings.APTIC_CONNECT_TIMEOUT = 1.0
     settings.APTIC_TOKEN_TIMEOUT = 2.0
-    settings.APTIC_RETRY_ATTEMPTS = 2
-    settings.APTIC_RETRY_BUDGET = 1.5
-    settings.APTIC_RETRY_WAIT_INITIAL = 0.05
-    settings.APTIC_RETRY_WAIT_MAX = 0.1
-    settings.APTIC_RETRY_WAIT_JITTER = 0.0
-    settings.APTIC_BREAKER_FAIL_MAX = 1000
-    settings.APTIC_BREAKER_RESET_SECONDS = 1
     switch = Fault(request.param, sandbox_api, settings)
     yield switch
     if request.param == "stopped" and hasattr(switch, "_urls"):

@@ -22,8 +22,8 @@ from django.test import Client
 from backoffice.audit.models import AuditEntry
 from debtors.models import SavedSearch
 from tests.conftest import ROOT
-from tests.plans.conftest import propose
-from tests.proof.walk_support import Seeded, concrete_path, every_route
+from tests.plans.plan_pages import propose
+from tests.security.routes import Seeded, concrete_path, every_route
 
 ROLES = ("anonymous", "agent", "supervisor", "admin")
 L = "sign-in"  # a redirect to /accounts/login/?next=<the page>
