@@ -38,11 +38,9 @@ def approvals(request: HttpRequest) -> HttpResponse:
                    "changed_only": data["changed_only"], "debtor": data["debtor"].strip()}
     page = Paginator(selectors.proposal_queue_list(**filters), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "plans/approvals.html", {
         "filter_form": form, "page_obj": page, "proposals": page.object_list,
-        "total_open": selectors.proposal_pending_count(), "query": query.urlencode(),
+        "total_open": selectors.proposal_pending_count(),
     })
 
 
