@@ -34,7 +34,7 @@ def navigation(request) -> dict:
 
 def _pending_approvals() -> int | None:
     try:
-        from plans.selectors import pending_proposal_count
+        from plans.selectors import proposal_pending_count
     except ImportError:
         return None
-    return pending_proposal_count()
+    return proposal_pending_count()

@@ -75,7 +75,7 @@ class Agent(HttpUser):
     @task(2)
     def recalculate(self) -> None:
         guid = self.rng.choice(list(PLAN["forms"]))
-        with self.client.post(f"/debtors/{guid}/plans/new/calculate", name="calculator",
+        with self.client.post(f"/debtors/{guid}/plans/new", name="calculator",
                               data=[tuple(pair) for pair in PLAN["forms"][guid]],
                               headers=self._headers(htmx=True, post=True),
                               allow_redirects=False, catch_response=True) as response:

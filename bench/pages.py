@@ -174,7 +174,7 @@ def measure(stack: Stack, portfolio: Portfolio, runs: int) -> list[PageRun]:
         "360 (company)": lambda i: agent.get(
             f"/debtors/{companies[i % len(companies)]['debtorGuid']}/"),
         "calculator": lambda i: agent.post(
-            f"/debtors/{list(forms)[i % len(forms)]}/plans/new/calculate",
+            f"/debtors/{list(forms)[i % len(forms)]}/plans/new",
             data=forms[list(forms)[i % len(forms)]], htmx=True),
     }
     results = []

@@ -90,7 +90,7 @@ def main() -> None:
                  "registration_fee": "150.00", "invoice_fee": "29.00", "reminder_fee": "60.00",
                  "payments-TOTAL_FORMS": "0", "payments-INITIAL_FORMS": "0"})
     data.setlist("cases", [case.case_guid])
-    request = RequestFactory().post(f"/debtors/{guid}/plans/new/calculate", HTTP_HX_REQUEST="true")
+    request = RequestFactory().post(f"/debtors/{guid}/plans/new", HTTP_HX_REQUEST="true")
     request.user = AnonymousUser()
     request.session = {}
 
@@ -99,7 +99,7 @@ def main() -> None:
         calc.form.is_valid()
         calc.formset.is_valid()
         calc.plan = plan
-        html = render_to_string("plans/partials/calculate_response.html",
+        html = render_to_string("plans/calculator.html#calculate-response",
                                 _context(request, guid, calc), request=request)
         return len(html)
 

@@ -16,6 +16,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.gateway import PlanInput, PlanPayment, PlanState, PlanType, ValidationFailed
+from backoffice.upstream import put_field_errors
 
 MAX_PAYMENTS = 360
 MAX_DEVIATING_PAYMENTS = 60
@@ -252,13 +253,13 @@ class QueueFilterForm(forms.Form):
         self.fields["currency"].choices = [("", _("Any")), *((c, c) for c in currencies)]
 
 
-def apply_upstream_errors(error: ValidationFailed, form: forms.Form,
-                          formset: BaseDeviatingPaymentFormSet | None = None,
-                          sent: Sequence[forms.Form] = ()) -> None:
+def put_upstream_errors(error: ValidationFailed, form: forms.Form,
+                        formset: BaseDeviatingPaymentFormSet | None = None,
+                        sent: Sequence[forms.Form] = ()) -> None:
     """Aptic's field errors onto the fields they name.
 
     `payments.<i>.<field>` names the i-th deviating payment sent, which is `sent[i]` (the
-    filled rows in order); everything else goes through `ValidationFailed.add_to_form`.
+    filled rows in order); everything else goes through `upstream.put_field_errors`.
     """
     rest = copy.copy(error)
     rest.field_errors = {}
@@ -274,4 +275,4 @@ def apply_upstream_errors(error: ValidationFailed, form: forms.Form,
                     form.add_error(None, message)
         else:
             rest.field_errors[name] = messages
-    rest.add_to_form(form, field_map={"payment_plan_type": "payment_plan_type"})
+    put_field_errors(form, rest, {})

@@ -1,7 +1,7 @@
 """Who may do what with a proposal, beyond the role permissions.
 
-Views use these to decide what to show and to refuse (auditing the refusal); services check
-them again before any call, so no path around a view skips them.
+Views use these to decide what to show; services check them before any call and audit a
+refusal as `denied`, so no path around a view skips them.
 """
 
 from __future__ import annotations

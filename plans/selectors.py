@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -19,7 +19,9 @@ from backoffice.gateway import (
     F,
     GatewayError,
     PaymentPlan,
+    PlanInput,
     PlanState,
+    fingerprint,
     gather,
     get_gateway,
 )
@@ -31,12 +33,12 @@ ZERO = Decimal("0.00")
 # --- Our records ---------------------------------------------------------------------------
 
 
-def pending_proposal_count() -> int:
+def proposal_pending_count() -> int:
     """Proposals waiting for a decision (the navigation badge): one indexed COUNT."""
     return PlanProposal.objects.open().count()
 
 
-def proposal_queue(*, proposer_id: int | None = None, currency: str = "",
+def proposal_queue_list(*, proposer_id: int | None = None, currency: str = "",
                    changed_only: bool = False, debtor: str = "") -> QuerySet[PlanProposal]:
     """Open proposals, oldest first."""
     qs = PlanProposal.objects.open().select_related("proposed_by")
@@ -51,7 +53,7 @@ def proposal_queue(*, proposer_id: int | None = None, currency: str = "",
     return qs.order_by("created_at", "id")
 
 
-def queue_filter_choices() -> tuple[list[tuple[int, str]], list[str]]:
+def proposal_filter_choices() -> tuple[list[tuple[int, str]], list[str]]:
     """The proposers and currencies that occur in the open queue."""
     open_ = PlanProposal.objects.open()
     proposers = sorted(
@@ -63,13 +65,20 @@ def queue_filter_choices() -> tuple[list[tuple[int, str]], list[str]]:
     return proposers, currencies
 
 
-def proposals_of(user: Any) -> QuerySet[PlanProposal]:
+def proposal_list(*, proposed_by: Any) -> QuerySet[PlanProposal]:
     """A user's own proposals, newest first (the "My proposals" page)."""
-    return (PlanProposal.objects.filter(proposed_by=user)
+    return (PlanProposal.objects.filter(proposed_by=proposed_by)
             .select_related("decided_by").order_by("-created_at", "-id"))
 
 
-def proposals_by_plan(plan_guids: Iterable[str]) -> dict[str, PlanProposal]:
+def proposal_get(*, plan_guid: str) -> PlanProposal | None:
+    """Our record of the proposal behind an upstream plan, if the back-office made it."""
+    return PlanProposal.objects.filter(plan_guid=plan_guid).select_related(
+        "proposed_by").first()
+
+
+def proposal_by_plan_map(*, plan_guids: Iterable[str]) -> dict[str, PlanProposal]:
+    """Our records for these upstream plans, by plan guid (one query)."""
     guids = [g for g in plan_guids if g]
     if not guids:
         return {}
@@ -106,7 +115,7 @@ _recent_setups: dict[str, tuple[float, CalculatorSetup]] = {}
 _recent_lock = threading.Lock()
 
 
-def calculator_setup_recent(debtor_guid: str, *, case_guids: Iterable[str] = ()
+def calculator_setup_recent_get(*, debtor_guid: str, case_guids: Iterable[str] = ()
                             ) -> CalculatorSetup:
     """The setup this process read for the debtor's calculator less than a minute ago, if it
     knows every case in `case_guids` (the cases the form posts), else a fresh read (raises the
@@ -126,7 +135,7 @@ def calculator_setup_recent(debtor_guid: str, *, case_guids: Iterable[str] = ()
         known = {c.case_guid for c in (*setup.cases, *setup.cases_under_plan)}
         if set(case_guids) <= known:
             return setup
-    return calculator_setup(debtor_guid)
+    return calculator_setup_get(debtor_guid=debtor_guid)
 
 
 def _remember_setup(debtor_guid: str, setup: CalculatorSetup) -> None:
@@ -141,13 +150,13 @@ def _remember_setup(debtor_guid: str, setup: CalculatorSetup) -> None:
         _recent_setups[debtor_guid] = (now, setup)
 
 
-def forget_recent_setups() -> None:
+def calculator_setup_forget_all() -> None:
     """For tests that change a debtor's cases upstream between two requests."""
     with _recent_lock:
         _recent_setups.clear()
 
 
-def calculator_setup(debtor_guid: str) -> CalculatorSetup:
+def calculator_setup_get(*, debtor_guid: str) -> CalculatorSetup:
     """Reads the debtor, its active cases and its active plans side by side.
 
     Raises the first `GatewayError` (the calculator cannot work without all three).
@@ -173,6 +182,32 @@ def calculator_setup(debtor_guid: str) -> CalculatorSetup:
     return setup
 
 
+def plan_calculate(*, debtor_guid: str, data: PlanInput) -> PaymentPlan:
+    """P6: the plan Aptic would make of these terms (nothing is stored)."""
+    return get_gateway().plan_calculate(debtor_guid, data)
+
+
+def plan_get(*, debtor_guid: str, plan_guid: str) -> PaymentPlan:
+    return get_gateway().plan_get(debtor_guid, plan_guid)
+
+
+class PlanRead(NamedTuple):
+    """A plan as read, with the fingerprint a change of it is checked against."""
+
+    plan: PaymentPlan
+    fingerprint: str
+
+
+def plan_read_get(*, debtor_guid: str, plan_guid: str) -> PlanRead:
+    plan = plan_get(debtor_guid=debtor_guid, plan_guid=plan_guid)
+    return PlanRead(plan, fingerprint(plan))
+
+
+def proposal_is_stale(*, proposal: PlanProposal, plan: PaymentPlan) -> bool:
+    """The plan upstream no longer is what was proposed (an open proposal only)."""
+    return proposal.is_open and fingerprint(plan) != proposal.fingerprint
+
+
 # --- The debtor page's panel ---------------------------------------------------------------
 
 
@@ -184,7 +219,7 @@ class PlansPanel:
     error: GatewayError | None = None
 
 
-def plans_panel_load(debtor_guid: str) -> PlansPanel:
+def plan_panel_get(*, debtor_guid: str) -> PlansPanel:
     """Every plan of the debtor (active first, then proposals, then ended)."""
     gw = get_gateway()
     try:
@@ -208,7 +243,7 @@ class Agreement:
     cases: tuple[Case, ...]
 
 
-def plan_agreement(debtor_guid: str, plan_guid: str) -> Agreement:
+def plan_agreement_get(*, debtor_guid: str, plan_guid: str) -> Agreement:
     """The debtor, their default address, the plan and its covered cases."""
     gw = get_gateway()
     parts = gather({

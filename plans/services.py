@@ -2,8 +2,8 @@
 
 Each takes the acting user explicitly. Aptic is changed through the gateway, which audits
 every create/update/delete/activate with its outcome; our own refusals (four-eyes, policy)
-are audited as `denied` by the view that refused (through `audit_denied`, like the role
-guard), and the rejection's reason gets an entry of its own (`plan.reject`).
+are audited here as `denied`, and the rejection's reason gets an entry of its own
+(`plan.reject`).
 """
 
 from __future__ import annotations
@@ -27,12 +27,15 @@ from backoffice.gateway import (
     PlanInput,
     PlanPayment,
     PlanState,
+    RateLimited,
+    Refused,
     StaleRecord,
     fingerprint,
     get_gateway,
     snapshot,
 )
-from plans import policies
+from backoffice.upstream import refusal_message
+from plans import policies, selectors
 from plans.compare import Difference, plan_differences
 from plans.models import PlanProposal
 
@@ -65,17 +68,33 @@ class ProposalChanged(Exception):
         self.current = current
 
 
-def refusal_text(error: GatewayError) -> str:
-    """Aptic's own explanation when it gave one (e.g. which case is under which plan)."""
-    detail = error.detail.strip()
-    return f"{error.user_message} {detail}".strip() if detail else str(error.user_message)
+def _denied(*, actor: Any, action: str, reason: str, debtor_guid: str) -> None:
+    """Our own rule refused the change: audited as `denied` (nothing went upstream)."""
+    audit_record(action=action, outcome=AuditEntry.Outcome.DENIED, actor=actor,
+                 debtor_guid=debtor_guid, reason=reason)
+
+
+def plan_propose_setup(*, actor: Any, debtor_guid: str, case_guids: Sequence[str]
+                       ) -> selectors.CalculatorSetup:
+    """The calculator's setup for a proposal; a failing read is audited as the attempted
+    `plan.create` (the change never reached Aptic)."""
+    try:
+        return selectors.calculator_setup_recent_get(debtor_guid=debtor_guid,
+                                                     case_guids=case_guids)
+    except GatewayError as exc:
+        refused = isinstance(exc, Refused) and not isinstance(exc, RateLimited)
+        audit_record(action="plan.create", actor=actor, debtor_guid=debtor_guid,
+                     target_type="plan", upstream_status=exc.status, problem=exc.problem,
+                     error_class=type(exc).__name__,
+                     outcome=AuditEntry.Outcome.REFUSED if refused else AuditEntry.Outcome.FAILED)
+        raise
 
 
 def _read_back(debtor_guid: str, plan: PaymentPlan) -> PaymentPlan:
     """The plan as a later read returns it (what an approval's fingerprint is checked
     against); the create answer if that read fails."""
     try:
-        return get_gateway().plan_get(debtor_guid, plan.payment_plan_guid or "")
+        return selectors.plan_get(debtor_guid=debtor_guid, plan_guid=plan.payment_plan_guid or "")
     except GatewayError as exc:
         log.warning("plan read-back after create failed: %s", type(exc).__name__)
         return plan
@@ -96,7 +115,7 @@ def plan_propose(*, actor: Any, debtor_guid: str, debtor_name: str, data: PlanIn
                  note: str = "") -> PlanProposal:
     """Creates the plan upstream as a proposal and records it for the approval queue."""
     gw = get_gateway()
-    created = gw.plan_create(debtor_guid, replace(data, active=PlanState.PROPOSAL))
+    created = gw.plan_create(debtor_guid, replace(data, active=PlanState.PROPOSAL), actor=actor)
     as_read = _read_back(debtor_guid, created)
     proposal = PlanProposal(
         debtor_guid=debtor_guid, debtor_name=debtor_name[:200],
@@ -143,7 +162,7 @@ def _activate_locked(proposal: PlanProposal, *, actor: Any, directly: bool) -> P
         if not locked.is_open:
             raise ProposalClosed(_("This proposal was already decided."))
         try:
-            get_gateway().plan_activate(locked.debtor_guid, locked.plan_guid,
+            get_gateway().plan_activate(locked.debtor_guid, locked.plan_guid, actor=actor,
                                         expected_fingerprint=locked.fingerprint)
         except StaleRecord as exc:
             _note_refusal(locked, _("The plan changed in the collection system after it "
@@ -156,7 +175,7 @@ def _activate_locked(proposal: PlanProposal, *, actor: Any, directly: bool) -> P
                    reason=_("The plan no longer exists in the collection system."))
             failure = exc
         except Conflict as exc:  # e.g. a case already under another active plan
-            _note_refusal(locked, refusal_text(exc))
+            _note_refusal(locked, refusal_message(exc))
             failure = exc
         except GatewayError as exc:
             failure = exc
@@ -170,10 +189,13 @@ def _activate_locked(proposal: PlanProposal, *, actor: Any, directly: bool) -> P
 def plan_approve(*, actor: Any, proposal: PlanProposal) -> PlanProposal:
     """Activates the proposal upstream if it still is what was proposed.
 
-    Raises FourEyesViolation (the proposer), ProposalClosed, ProposalChanged (with the
-    differences), Conflict (Aptic's 409: stays pending, reason kept) or another GatewayError.
+    Raises FourEyesViolation (the proposer; audited as `denied`), ProposalClosed,
+    ProposalChanged (with the differences), Conflict (Aptic's 409: stays pending, reason kept)
+    or another GatewayError.
     """
     if reason := policies.approval_refusal(actor, proposal):
+        _denied(actor=actor, action="plan.activate", reason=reason,
+                debtor_guid=proposal.debtor_guid)
         raise FourEyesViolation(reason)
     return _activate_locked(proposal, actor=actor, directly=False)
 
@@ -186,6 +208,8 @@ def plan_activate_direct(*, actor: Any, proposal: PlanProposal) -> PlanProposal:
     if not refusal and proposal.proposed_by_id != getattr(actor, "pk", None):
         refusal = _("Only the proposer activates a plan directly.")
     if refusal:
+        _denied(actor=actor, action="plan.activate", reason=refusal,
+                debtor_guid=proposal.debtor_guid)
         raise PlanActionRefused(refusal)
     return _activate_locked(proposal, actor=actor, directly=True)
 
@@ -201,7 +225,7 @@ def plan_reject(*, actor: Any, proposal: PlanProposal, reason: str) -> PlanPropo
         if not locked.is_open:
             raise ProposalClosed(_("This proposal was already decided."))
         try:
-            get_gateway().plan_delete(locked.debtor_guid, locked.plan_guid)
+            get_gateway().plan_delete(locked.debtor_guid, locked.plan_guid, actor=actor)
         except NotFound:
             pass  # already gone upstream: the rejection still stands
         except GatewayError as exc:
@@ -216,23 +240,26 @@ def plan_reject(*, actor: Any, proposal: PlanProposal, reason: str) -> PlanPropo
     return locked
 
 
-def _proposal_for(plan_guid: str) -> PlanProposal | None:
-    return PlanProposal.objects.filter(plan_guid=plan_guid).first()
-
-
-def _require_manager(actor: Any, proposal: PlanProposal | None) -> None:
+def proposal_manage_check(*, actor: Any, debtor_guid: str, plan_guid: str, action: str
+                          ) -> PlanProposal | None:
+    """The proposal's record, if `actor` may change it; else the refusal is audited as
+    `denied` and PlanActionRefused raised."""
+    proposal = selectors.proposal_get(plan_guid=plan_guid)
     if not policies.may_manage_proposal(actor, proposal):
+        _denied(actor=actor, action=action, debtor_guid=debtor_guid,
+                reason="only the proposer or a supervisor may change this proposal")
         raise PlanActionRefused(_("Only the proposer or a supervisor may change this proposal."))
+    return proposal
 
 
 def plan_update_payments(*, actor: Any, debtor_guid: str, plan_guid: str,
                          payments: Sequence[PlanPayment],
                          expected_fingerprint: str | None = None) -> PaymentPlan:
     """New deviating payments for a proposal; its record is re-pinned and marked changed."""
-    proposal = _proposal_for(plan_guid)
-    _require_manager(actor, proposal)
+    proposal = proposal_manage_check(actor=actor, debtor_guid=debtor_guid, plan_guid=plan_guid,
+                                     action="plan.update")
     gw = get_gateway()
-    gw.plan_update(debtor_guid, plan_guid, list(payments),
+    gw.plan_update(debtor_guid, plan_guid, list(payments), actor=actor,
                    expected_fingerprint=expected_fingerprint)
     plan = gw.plan_get(debtor_guid, plan_guid)
     if proposal is not None:
@@ -249,14 +276,14 @@ def plan_update_payments(*, actor: Any, debtor_guid: str, plan_guid: str,
 
 def plan_withdraw(*, actor: Any, debtor_guid: str, plan_guid: str) -> PlanProposal | None:
     """Deletes a proposal upstream (never an active plan) and closes its record."""
-    proposal = _proposal_for(plan_guid)
-    _require_manager(actor, proposal)
+    proposal = proposal_manage_check(actor=actor, debtor_guid=debtor_guid, plan_guid=plan_guid,
+                                     action="plan.delete")
     gw = get_gateway()
     plan = gw.plan_get(debtor_guid, plan_guid)
     if plan.active != PlanState.PROPOSAL:
         raise NotAProposal(_("Only a proposal can be withdrawn; this plan is %(state)s.")
                            % {"state": plan.state.label if plan.state else plan.active})
-    gw.plan_delete(debtor_guid, plan_guid, expected_fingerprint=fingerprint(plan))
+    gw.plan_delete(debtor_guid, plan_guid, actor=actor, expected_fingerprint=fingerprint(plan))
     if proposal is not None and proposal.is_open:
         _close(proposal, Status.WITHDRAWN, actor=actor)
     return proposal

@@ -91,12 +91,6 @@ class ValidationFailed(Refused):
         if not self.field_errors and not self.non_field_errors and self.detail:
             self.non_field_errors.append(self.detail)
 
-    def add_to_form(self, form: Any, field_map: Mapping[str, str] | None = None) -> None:
-        """TEMPORARY (until the views use backoffice.upstream)."""
-        from backoffice.upstream import put_field_errors
-
-        put_field_errors(form, self, field_map or {})
-
 
 class Conflict(Refused):
     default_message = _("The change conflicts with the record's current state.")

@@ -11,7 +11,7 @@ from backoffice import roles
 from backoffice.gateway import PaymentPlan, PlanState, PlanType
 from plans import policies
 from plans.models import PlanProposal
-from plans.selectors import proposals_by_plan
+from plans.selectors import proposal_by_plan_map
 
 register = template.Library()
 
@@ -44,7 +44,7 @@ def plan_panel_rows(context: template.Context, plans: Any) -> list[PanelRow]:
     request = context.get("request")
     user = getattr(request, "user", None)
     items = list(plans or ())
-    records = proposals_by_plan(p.payment_plan_guid or "" for p in items)
+    records = proposal_by_plan_map(plan_guids=[p.payment_plan_guid or "" for p in items])
     may_propose = roles.user_can(user, roles.PROPOSE_PLANS)
     rows = []
     for plan in items:

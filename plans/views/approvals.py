@@ -13,22 +13,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from backoffice import roles
-from backoffice.gateway import (
-    Conflict,
-    GatewayError,
-    NotFound,
-    PlanState,
-    fingerprint,
-    get_gateway,
-)
-from backoffice.ui import upstream_banner
+from backoffice import roles, upstream
+from backoffice.gateway import Conflict, GatewayError, NotFound, PlanState
 from plans import policies, selectors, services
 from plans.chart import plan_chart_svg
 from plans.compare import plan_differences, plan_figures
 from plans.forms import QueueFilterForm, RejectForm
 from plans.models import PlanProposal
-from plans.views.common import debtor_page_url, deny, safe_next
+from plans.views.common import debtor_page_url, safe_next
 
 QUEUE_PAGE_SIZE = 50
 
@@ -37,27 +29,25 @@ QUEUE_PAGE_SIZE = 50
 @roles.permission_required(roles.APPROVE_PLANS)
 def approvals(request: HttpRequest) -> HttpResponse:
     """Open proposals, oldest first, filterable."""
-    proposers, currencies = selectors.queue_filter_choices()
+    proposers, currencies = selectors.proposal_filter_choices()
     form = QueueFilterForm(request.GET or None, proposers=proposers, currencies=currencies)
     filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         filters = {"proposer_id": data["proposer"], "currency": data["currency"],
                    "changed_only": data["changed_only"], "debtor": data["debtor"].strip()}
-    page = Paginator(selectors.proposal_queue(**filters), QUEUE_PAGE_SIZE).get_page(
+    page = Paginator(selectors.proposal_queue_list(**filters), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "plans/approvals.html", {
         "filter_form": form, "page_obj": page, "proposals": page.object_list,
-        "total_open": selectors.pending_proposal_count(), "query": query.urlencode(),
+        "total_open": selectors.proposal_pending_count(),
     })
 
 
 @require_GET
 @roles.permission_required(roles.PROPOSE_PLANS)
 def my_proposals(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.proposals_of(request.user), QUEUE_PAGE_SIZE).get_page(
+    page = Paginator(selectors.proposal_list(proposed_by=request.user), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page"))
     return render(request, "plans/my_proposals.html",
                   {"page_obj": page, "proposals": page.object_list})
@@ -83,17 +73,18 @@ def _render_proposal(request: HttpRequest, proposal: PlanProposal, *, status: in
         "debtor_url": debtor_page_url(proposal.debtor_guid),
     }
     try:
-        plan = get_gateway().plan_get(proposal.debtor_guid, proposal.plan_guid)
+        plan = selectors.plan_get(debtor_guid=proposal.debtor_guid,
+                                  plan_guid=proposal.plan_guid)
     except NotFound:
         context["plan_gone"] = True
     except GatewayError as exc:
-        context["banner"] = upstream_banner(exc, retry_url=request.get_full_path())
+        context["banner"] = upstream.upstream_banner(exc, retry_url=request.get_full_path())
     else:
         context["plan"] = plan
         context["figures"] = plan_figures(plan)
         context["chart"] = plan_chart_svg(plan.periods, currency=plan.currency_code or "")
         context["is_proposal"] = plan.active == PlanState.PROPOSAL
-        if proposal.is_open and fingerprint(plan) != proposal.fingerprint:
+        if selectors.proposal_is_stale(proposal=proposal, plan=plan):
             context["stale"] = True
             context["differences"] = plan_differences(proposal.snapshot, plan)
     context.update(extra)
@@ -110,12 +101,11 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(PlanProposal.objects.select_related("proposed_by"), pk=pk)
     back = reverse("plans:proposal", args=[proposal.pk])
-    if refusal := policies.approval_refusal(request.user, proposal):
-        deny(request, action="plan.activate", reason=refusal, debtor_guid=proposal.debtor_guid)
-        messages.error(request, refusal)
-        return _render_proposal(request, proposal, status=403)
     try:
         services.plan_approve(actor=request.user, proposal=proposal)
+    except services.FourEyesViolation as exc:
+        messages.error(request, str(exc))
+        return _render_proposal(request, proposal, status=403)
     except services.ProposalChanged as exc:
         proposal.refresh_from_db()
         messages.error(request, _("Not approved: the plan changed after it was proposed. "
@@ -126,13 +116,13 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     except Conflict as exc:
         messages.error(request, _("Not approved: %(reason)s The proposal stays pending.")
-                       % {"reason": services.refusal_text(exc)})
+                       % {"reason": upstream.refusal_message(exc)})
     except NotFound:
         messages.error(request, _("The plan no longer exists in the collection system."))
     except GatewayError as exc:
         proposal.refresh_from_db()
-        return _render_proposal(request, proposal, status=503,
-                                banner=upstream_banner(exc))
+        return _render_proposal(request, proposal, status=upstream.UNAVAILABLE,
+                                banner=upstream.upstream_banner(exc))
     else:
         messages.success(request, _("The plan for %(debtor)s is approved and active.")
                          % {"debtor": proposal.debtor_name})
@@ -146,7 +136,7 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(PlanProposal.objects.select_related("proposed_by"), pk=pk)
     form = RejectForm(request.POST)
     if not form.is_valid():
-        return _render_proposal(request, proposal, status=400, reject_form=form)
+        return _render_proposal(request, proposal, status=upstream.INVALID, reject_form=form)
     try:
         services.plan_reject(actor=request.user, proposal=proposal,
                              reason=form.cleaned_data["reason"])
@@ -154,8 +144,8 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("plans:proposal", pk=proposal.pk)
     except GatewayError as exc:
-        return _render_proposal(request, proposal, status=503, reject_form=form,
-                                banner=upstream_banner(exc))
+        return upstream.respond(request, exc, render=lambda extra, status: _render_proposal(
+            request, proposal, status=status, reject_form=form, **extra))
     messages.success(request, _("The proposal for %(debtor)s was rejected.")
                      % {"debtor": proposal.debtor_name})
     return redirect("plans:approvals")

@@ -1,12 +1,12 @@
-"""The calculator: a full page, its htmx result partial, pinning for comparison, proposing.
+"""The calculator: one URL for the page, its htmx result partial and pinning; proposing.
 
-Every change of the form posts to `calculate`, which validates first (no call when invalid),
-then asks Aptic's P6 and answers only the result partial plus out-of-band field errors.
+Every change of the form posts to the calculator, which validates first (no call when
+invalid), then asks Aptic's P6 and answers only the result partial plus out-of-band field
+errors.
 """
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from typing import Any
 
 from django.contrib import messages
@@ -16,20 +16,11 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
-from backoffice import roles
-from backoffice.gateway import (
-    Change,
-    GatewayError,
-    NotFound,
-    PaymentPlan,
-    RateLimited,
-    Unavailable,
-    ValidationFailed,
-    get_gateway,
-    reads_for_change,
-)
-from backoffice.ui import upstream_banner, upstream_error_fragment
+from backoffice import roles, upstream
+from backoffice.gateway import GatewayError, NotFound, PaymentPlan, ValidationFailed
+from backoffice.htmx import is_fragment
 from plans import policies, selectors, services
 from plans.chart import plan_chart_svg
 from plans.compare import PlanFigures, plan_figures
@@ -37,12 +28,12 @@ from plans.forms import (
     PLAN_TYPE_HELP,
     CalculatorForm,
     ProposeForm,
-    apply_upstream_errors,
     payment_formset,
     plan_type_needs,
+    put_upstream_errors,
 )
 from plans.selectors import CalculatorSetup
-from plans.views.common import debtor_page_url, deny, is_htmx, vary_on_htmx
+from plans.views.common import debtor_page_url
 
 DEFAULT_NUMBER_OF_PAYMENTS = 12
 
@@ -76,7 +67,7 @@ class Calculation:
         self.formset = payment_formset(data)
         self.plan: PaymentPlan | None = None
         self.refusal = ""
-        self.upstream: GatewayError | None = None
+        self.upstream: GatewayError | None = None  # a fault: shown as the banner
         self.called = False
 
     def run(self, debtor_guid: str) -> Calculation:
@@ -87,15 +78,22 @@ class Calculation:
         sent = self.formset.filled_forms()
         self.called = True
         try:
-            self.plan = get_gateway().plan_calculate(
-                debtor_guid, self.form.plan_input(self.formset.payments()))
-        except ValidationFailed as exc:
-            apply_upstream_errors(exc, self.form, self.formset, sent)
-        except (Unavailable, RateLimited) as exc:
-            self.upstream = exc
-        except GatewayError as exc:  # 409 (a case under an active plan), 404 ...
-            self.refusal = services.refusal_text(exc)
+            self.plan = selectors.plan_calculate(
+                debtor_guid=debtor_guid, data=self.form.plan_input(self.formset.payments()))
+        except GatewayError as exc:
+            self.failed(exc, sent)
         return self
+
+    def failed(self, error: GatewayError, sent: list) -> None:
+        """Where an upstream error goes: its fields, the banner (a fault) or the refusal
+        (409: a case under an active plan, 404 ...)."""
+        if isinstance(error, ValidationFailed):
+            put_upstream_errors(error, self.form, self.formset, sent)
+        elif upstream.is_fault(error):
+            self.upstream = error
+        else:
+            self.refusal = upstream.refusal_message(error)
+
 
     @property
     def invalid_fields(self) -> list[str]:
@@ -147,17 +145,19 @@ def _context(request: HttpRequest, guid: str, calc: Calculation, **extra: Any
     }
 
 
-def _setup_or_error(request: HttpRequest, guid: str, *, attempt: Change | None = None
+def _setup_or_error(request: HttpRequest, guid: str, *, proposing: bool = False
                     ) -> CalculatorSetup | GatewayError:
     """The calculator's setup: read afresh for the page (GET), else as the page read it just
-    now when that knows the posted cases. With `attempt`, a failing read is recorded as that
-    attempted change."""
+    now when that knows the posted cases (for a proposal, a failing read is audited as the
+    attempted `plan.create`)."""
+    cases = request.POST.getlist("cases")
     try:
         if request.method == "GET":
-            return selectors.calculator_setup(guid)
-        with reads_for_change(attempt) if attempt else nullcontext():
-            return selectors.calculator_setup_recent(
-                guid, case_guids=request.POST.getlist("cases"))
+            return selectors.calculator_setup_get(debtor_guid=guid)
+        if proposing:
+            return services.plan_propose_setup(actor=request.user, debtor_guid=guid,
+                                               case_guids=cases)
+        return selectors.calculator_setup_recent_get(debtor_guid=guid, case_guids=cases)
     except NotFound as exc:
         raise Http404(_("No such debtor.")) from exc
     except GatewayError as exc:
@@ -168,72 +168,54 @@ def _page(request: HttpRequest, guid: str, calc: Calculation, *, status: int = 2
           **extra: Any) -> HttpResponse:
     context = _context(request, guid, calc, **extra)
     if calc.upstream is not None:
-        context["banner"] = upstream_banner(calc.upstream)
-    return vary_on_htmx(render(request, "plans/calculator.html", context, status=status))
+        context["banner"] = upstream.upstream_banner(calc.upstream)
+    return render(request, "plans/calculator.html", context, status=status)
 
 
 def _unavailable_page(request: HttpRequest, guid: str, error: GatewayError) -> HttpResponse:
     context = {"debtor_guid": guid, "debtor_url": debtor_page_url(guid),
-               "banner": upstream_banner(error, retry_url=request.get_full_path())}
-    return render(request, "plans/calculator_unavailable.html", context, status=503)
+               "banner": upstream.upstream_banner(error, retry_url=request.get_full_path())}
+    return render(request, "plans/calculator_unavailable.html", context,
+                  status=upstream.UNAVAILABLE)
+
+
+PIN_ACTIONS = ("pin", "unpin")
 
 
 @require_http_methods(["GET", "POST"])
-@roles.permission_required(roles.CALCULATE_PLANS)
+@roles.permission_required(roles.CALCULATE_PLANS, action="plan.calculate")
+@vary_on_headers("HX-Request")
 def calculator(request: HttpRequest, guid) -> HttpResponse:
-    """The page: GET shows the defaults already calculated; a plain POST (no JavaScript)
-    recalculates and shows the whole page again."""
+    """The one calculator URL. GET shows the defaults already calculated; a POST recalculates
+    the posted terms (nothing is stored): htmx gets the result partial plus out-of-band field
+    errors, a plain POST (no JavaScript) the whole page. The buttons `pin=pin`/`pin=unpin` pin
+    the current result's figures (into hidden fields) to compare the next ones with, or clear
+    them."""
     guid = str(guid)
     setup = _setup_or_error(request, guid)
     if isinstance(setup, GatewayError):
+        if is_fragment(request):
+            return upstream.banner_fragment(request, upstream.upstream_banner(setup), setup)
         return _unavailable_page(request, guid, setup)
     if not setup.cases:
         return render(request, "plans/calculator.html", {
             "debtor_guid": guid, "setup": setup, "debtor": setup.debtor, "no_cases": True,
             "debtor_url": debtor_page_url(guid)})
     data = request.POST if request.method == "POST" else _default_data(setup)
-    return _page(request, guid, Calculation(setup, data).run(guid))
-
-
-def _result(request: HttpRequest, guid: str, *, pin: bool | None = None) -> HttpResponse:
-    setup = _setup_or_error(request, guid)
-    if isinstance(setup, GatewayError):
-        if is_htmx(request):
-            return upstream_error_fragment(request, setup)
-        return _unavailable_page(request, guid, setup)
-    calc = Calculation(setup, request.POST).run(guid)
+    calc = Calculation(setup, data).run(guid)
     extra: dict[str, Any] = {}
-    if pin is False:
+    pin = request.POST.get("pin")
+    if pin == "unpin":
         extra["pinned"] = None
-    elif pin and calc.plan is not None:
+    elif pin == "pin" and calc.plan is not None:
         extra["pinned"] = plan_figures(calc.plan)
-    if not is_htmx(request):
+    if not is_fragment(request):
         return _page(request, guid, calc, **extra)
     if calc.upstream is not None:
-        return vary_on_htmx(upstream_error_fragment(request, calc.upstream))
-    response = render(request, "plans/partials/calculate_response.html",
-                      _context(request, guid, calc, **extra))
-    return vary_on_htmx(response)
-
-
-@require_POST
-@roles.permission_required(roles.CALCULATE_PLANS, action="plan.calculate")
-def calculate(request: HttpRequest, guid) -> HttpResponse:
-    """The htmx endpoint: the result partial for the posted terms (nothing is stored)."""
-    return _result(request, str(guid))
-
-
-@require_POST
-@roles.permission_required(roles.CALCULATE_PLANS, action="plan.calculate")
-def pin(request: HttpRequest, guid) -> HttpResponse:
-    """Pins the current result's figures (into hidden fields) to compare the next ones with."""
-    return _result(request, str(guid), pin=True)
-
-
-@require_POST
-@roles.permission_required(roles.CALCULATE_PLANS, action="plan.calculate")
-def unpin(request: HttpRequest, guid) -> HttpResponse:
-    return _result(request, str(guid), pin=False)
+        return upstream.banner_fragment(request, upstream.upstream_banner(calc.upstream),
+                                        calc.upstream)
+    return render(request, "plans/calculator.html#calculate-response",
+                  _context(request, guid, calc, **extra))
 
 
 @require_POST
@@ -242,7 +224,7 @@ def propose(request: HttpRequest, guid) -> HttpResponse:
     """Creates the calculated plan as a proposal (and, under the optional policy and when
     asked, activates it at once); back to the calculator with the input kept on failure."""
     guid = str(guid)
-    setup = _setup_or_error(request, guid, attempt=Change("plan.create", guid, "plan"))
+    setup = _setup_or_error(request, guid, proposing=True)
     if isinstance(setup, GatewayError):
         return _unavailable_page(request, guid, setup)
     calc = Calculation(setup, request.POST)
@@ -250,22 +232,17 @@ def propose(request: HttpRequest, guid) -> HttpResponse:
     forms_ok = all([calc.form.is_valid(), calc.formset.is_valid(), note_form.is_valid()])
     if not forms_ok:
         calc.run(guid)  # shows the figures when only the note was wrong
-        return _page(request, guid, calc, note_form=note_form, status=400)
+        return _page(request, guid, calc, note_form=note_form, status=upstream.INVALID)
     sent = calc.formset.filled_forms()
     try:
         proposal = services.plan_propose(
             actor=request.user, debtor_guid=guid, debtor_name=setup.debtor.display_name,
             data=calc.form.plan_input(calc.formset.payments()),
             note=note_form.cleaned_data["note"])
-    except ValidationFailed as exc:
-        apply_upstream_errors(exc, calc.form, calc.formset, sent)
-        return _page(request, guid, calc, note_form=note_form, status=400)
-    except (Unavailable, RateLimited) as exc:
-        calc.upstream = exc
-        return _page(request, guid, calc, note_form=note_form, status=503)
     except GatewayError as exc:
-        calc.refusal = services.refusal_text(exc)
-        return _page(request, guid, calc, note_form=note_form, status=409)
+        calc.failed(exc, sent)
+        status = upstream.place(exc).status
+        return _page(request, guid, calc, note_form=note_form, status=status)
     if request.POST.get("activate"):
         return _activate_directly(request, proposal)
     messages.success(request, _("The plan was proposed and waits for approval."))
@@ -277,7 +254,6 @@ def _activate_directly(request: HttpRequest, proposal) -> HttpResponse:
     try:
         services.plan_activate_direct(actor=request.user, proposal=proposal)
     except services.PlanActionRefused as exc:
-        deny(request, action="plan.activate", reason=str(exc), debtor_guid=proposal.debtor_guid)
         messages.warning(request, _("The plan was proposed but not activated: %(reason)s")
                          % {"reason": exc})
     except services.ProposalChanged:
@@ -285,7 +261,7 @@ def _activate_directly(request: HttpRequest, proposal) -> HttpResponse:
                                   "for approval."))
     except GatewayError as exc:
         messages.error(request, _("The plan was proposed but Aptic did not activate it: "
-                                  "%(reason)s") % {"reason": services.refusal_text(exc)})
+                                  "%(reason)s") % {"reason": upstream.refusal_message(exc)})
     else:
         messages.success(request, _("The plan was activated."))
     return redirect(target)

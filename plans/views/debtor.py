@@ -13,64 +13,56 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
-from backoffice import roles
-from backoffice.gateway import (
-    GatewayError,
-    NotFound,
-    PaymentPlan,
-    PlanState,
-    RateLimited,
-    StaleRecord,
-    Unavailable,
-    ValidationFailed,
-    fingerprint,
-    get_gateway,
-)
-from backoffice.ui import upstream_banner, upstream_error_fragment
+from backoffice import roles, upstream
+from backoffice.gateway import GatewayError, NotFound, PlanState, StaleRecord, ValidationFailed
+from backoffice.htmx import is_fragment
 from plans import policies, selectors, services
 from plans.compare import plan_figures
-from plans.forms import PlanFingerprintForm, apply_upstream_errors, payment_formset
+from plans.forms import PlanFingerprintForm, payment_formset, put_upstream_errors
 from plans.models import PlanProposal
-from plans.views.common import debtor_page_url, deny, is_htmx, safe_next, vary_on_htmx
+from plans.selectors import PlanRead
+from plans.views.common import debtor_page_url, safe_next
 
 
 def _panel_context(guid: str) -> dict[str, Any]:
-    return {"plans_panel": selectors.plans_panel_load(guid), "debtor_guid": guid,
+    return {"plans_panel": selectors.plan_panel_get(debtor_guid=guid), "debtor_guid": guid,
             "debtor": None}
 
 
 @require_GET
 @roles.permission_required(roles.VIEW_DEBTORS)
+@vary_on_headers("HX-Request")
 def debtor_plans(request: HttpRequest, guid) -> HttpResponse:
     """The panel on its own: the partial for htmx, a small page otherwise."""
     guid = str(guid)
     context = _panel_context(guid)
-    template = ("plans/partials/debtor_plans.html" if is_htmx(request)
-                else "plans/debtor_plans.html")
     context["debtor_url"] = debtor_page_url(guid)
-    return vary_on_htmx(render(request, template, context))
-
-
-def _proposal(plan_guid: str) -> PlanProposal | None:
-    return PlanProposal.objects.filter(plan_guid=plan_guid).select_related(
-        "proposed_by").first()
+    template = ("plans/partials/debtor_plans.html" if is_fragment(request)
+                else "plans/debtor_plans.html")
+    return render(request, template, context)
 
 
 def _require_manager(request: HttpRequest, guid: str, plan_guid: str, action: str
                      ) -> PlanProposal | None:
-    proposal = _proposal(plan_guid)
+    """The proposal's record if the user may change it, else 403 (a POST's refusal audited
+    as `denied` by the service)."""
+    if request.method == "POST":
+        try:
+            return services.proposal_manage_check(actor=request.user, debtor_guid=guid,
+                                                  plan_guid=plan_guid, action=action)
+        except services.PlanActionRefused as exc:
+            raise PermissionDenied(str(exc)) from exc
+    proposal = selectors.proposal_get(plan_guid=plan_guid)
     if not policies.may_manage_proposal(request.user, proposal):
-        if request.method == "POST":
-            deny(request, action=action, debtor_guid=guid,
-                 reason="only the proposer or a supervisor may change this proposal")
         raise PermissionDenied
     return proposal
 
 
-def _read_plan(guid: str, plan_guid: str) -> PaymentPlan:
+def _read_plan(guid: str, plan_guid: str) -> PlanRead:
     try:
-        return get_gateway().plan_get(guid, plan_guid)
+        return selectors.plan_read_get(debtor_guid=guid, plan_guid=plan_guid)
     except NotFound as exc:
         raise Http404(_("No such payment plan.")) from exc
 
@@ -90,10 +82,10 @@ def edit_payments(request: HttpRequest, guid, plan_guid) -> HttpResponse:
     context: dict[str, Any] = {"debtor_guid": guid, "proposal": proposal,
                                "debtor_url": debtor_page_url(guid)}
     try:
-        plan = _read_plan(guid, plan_guid)
+        plan, plan_fingerprint = _read_plan(guid, plan_guid)
     except GatewayError as exc:
-        context["banner"] = upstream_banner(exc, retry_url=request.get_full_path())
-        return render(request, "plans/edit_payments.html", context, status=503)
+        context["banner"] = upstream.upstream_banner(exc, retry_url=request.get_full_path())
+        return render(request, "plans/edit_payments.html", context, status=upstream.UNAVAILABLE)
     if plan.active != PlanState.PROPOSAL:
         messages.error(request, _("Only a proposal's deviating payments can change."))
         return redirect(_done_url(proposal, guid))
@@ -101,7 +93,7 @@ def edit_payments(request: HttpRequest, guid, plan_guid) -> HttpResponse:
     if request.method == "POST":
         formset = payment_formset(request.POST)
         pinned = PlanFingerprintForm(request.POST)
-        expected = pinned.cleaned_data["fingerprint"] if pinned.is_valid() else fingerprint(plan)
+        expected = pinned.cleaned_data["fingerprint"] if pinned.is_valid() else plan_fingerprint
         if formset.is_valid():
             sent = formset.filled_forms()
             try:
@@ -112,33 +104,33 @@ def edit_payments(request: HttpRequest, guid, plan_guid) -> HttpResponse:
                 raise PermissionDenied(str(exc)) from exc
             except StaleRecord as exc:
                 context["stale"] = True
-                plan = exc.current or plan
-                status = 409
+                if exc.current is not None:
+                    plan, plan_fingerprint = exc.current, exc.current_fingerprint
+                status = upstream.CONFLICT
             except ValidationFailed as exc:
-                apply_upstream_errors(exc, pinned, formset, sent)
-                status = 400
-            except (Unavailable, RateLimited) as exc:
-                context["banner"] = upstream_banner(exc)
-                status = 503
+                put_upstream_errors(exc, pinned, formset, sent)
+                status = upstream.INVALID
             except GatewayError as exc:
-                context["refusal"] = services.refusal_text(exc)
-                status = 409
+                placed = upstream.place(exc)
+                context.update(banner=placed.banner, refusal=placed.message)
+                status = placed.status
             else:
                 messages.success(request, _("The deviating payments were saved; the proposal "
                                             "waits for approval again."))
-                return redirect(_done_url(_proposal(plan_guid), guid))
+                return redirect(_done_url(selectors.proposal_get(plan_guid=plan_guid), guid))
         else:
-            status = 400
+            status = upstream.INVALID
     else:
         formset = payment_formset(initial=plan.payments)
         pinned = PlanFingerprintForm()
     context.update({"plan": plan, "formset": formset, "errors_form": pinned,
-                    "fingerprint": fingerprint(plan), "currency": plan.currency_code or ""})
+                    "fingerprint": plan_fingerprint, "currency": plan.currency_code or ""})
     return render(request, "plans/edit_payments.html", context, status=status)
 
 
 @require_POST
 @roles.permission_required(roles.PROPOSE_PLANS, action="plan.delete")
+@vary_on_headers("HX-Request")
 def withdraw(request: HttpRequest, guid, plan_guid) -> HttpResponse:
     """Deletes a proposal (P5); the panel is shown again for htmx, else back to `next`."""
     guid, plan_guid = str(guid), str(plan_guid)
@@ -153,18 +145,17 @@ def withdraw(request: HttpRequest, guid, plan_guid) -> HttpResponse:
     except StaleRecord:
         messages.error(request, _("The plan changed while you were withdrawing it. "
                                   "Look at it again."))
-    except (Unavailable, RateLimited) as exc:
-        if is_htmx(request):
-            return upstream_error_fragment(request, exc)
-        messages.error(request, str(exc.user_message))
     except GatewayError as exc:
-        messages.error(request, services.refusal_text(exc))
+        placed = upstream.place(exc)
+        if placed.banner is not None and is_fragment(request):
+            return upstream.banner_fragment(request, placed.banner, exc)
+        messages.error(request, placed.banner.message if placed.banner else placed.message)
     else:
         messages.success(request, _("The proposal was withdrawn."))
-    if is_htmx(request):
+    if is_fragment(request):
         context = _panel_context(guid)
         context["panel_messages"] = True
-        return vary_on_htmx(render(request, "plans/partials/debtor_plans.html", context))
+        return render(request, "plans/partials/debtor_plans.html", context)
     return redirect(back)
 
 
@@ -174,18 +165,19 @@ def agreement(request: HttpRequest, guid, plan_guid) -> HttpResponse:
     """A printable agreement of an active or proposed plan."""
     guid, plan_guid = str(guid), str(plan_guid)
     try:
-        data = selectors.plan_agreement(guid, plan_guid)
+        data = selectors.plan_agreement_get(debtor_guid=guid, plan_guid=plan_guid)
     except NotFound as exc:
         raise Http404(_("No such payment plan.")) from exc
     except GatewayError as exc:
         return render(request, "plans/agreement.html", {
-            "debtor_guid": guid, "banner": upstream_banner(exc,
-                                                           retry_url=request.get_full_path())},
-            status=503)
+            "debtor_guid": guid,
+            "banner": upstream.upstream_banner(exc, retry_url=request.get_full_path())},
+            status=upstream.UNAVAILABLE)
     return render(request, "plans/agreement.html", {
         "debtor_guid": guid, "agreement": data, "plan": data.plan, "debtor": data.debtor,
         "address": data.address, "cases": data.cases, "currency": data.plan.currency_code or "",
         "agency": getattr(settings, "PLAN_AGREEMENT_AGENCY", {}),
-        "proposal": _proposal(plan_guid), "debtor_url": debtor_page_url(guid),
+        "proposal": selectors.proposal_get(plan_guid=plan_guid),
+        "debtor_url": debtor_page_url(guid),
         "figures": plan_figures(data.plan),
     })

@@ -68,7 +68,7 @@ def _assert_page_shows(html: str, plan) -> None:
 def test_each_plan_type_shows_the_apis_figures_to_the_cent(agent_client, agent_user, debtor,
                                                            label, form, wire):
     guid = debtor["debtorGuid"]
-    response = htmx(agent_client, f"/debtors/{guid}/plans/new/calculate",
+    response = htmx(agent_client, f"/debtors/{guid}/plans/new",
                     calc_data(case_guids(debtor), **form))
     assert response.status_code == 200
     assert response["Vary"].count("HX-Request") == 1
@@ -144,7 +144,7 @@ INVALID = [
 def test_invalid_input_is_explained_beside_the_field_without_a_call(
         agent_client, debtor, calculate_calls, label, form, errors):
     guid = debtor["debtorGuid"]
-    response = htmx(agent_client, f"/debtors/{guid}/plans/new/calculate",
+    response = htmx(agent_client, f"/debtors/{guid}/plans/new",
                     calc_data(case_guids(debtor), **form))
     assert response.status_code == 200
     html = response.content.decode()
@@ -158,14 +158,14 @@ def test_invalid_input_is_explained_beside_the_field_without_a_call(
 
 def test_no_case_ticked_is_refused_before_any_call(agent_client, debtor, calculate_calls):
     guid = debtor["debtorGuid"]
-    response = htmx(agent_client, f"/debtors/{guid}/plans/new/calculate", calc_data([]))
+    response = htmx(agent_client, f"/debtors/{guid}/plans/new", calc_data([]))
     assert "Tick at least one case" in field_errors(response.content.decode(), "id_cases")
     assert calculate_calls == []
 
 
 def test_a_valid_change_calls_once(agent_client, debtor, calculate_calls):
     guid = debtor["debtorGuid"]
-    htmx(agent_client, f"/debtors/{guid}/plans/new/calculate", calc_data(case_guids(debtor)))
+    htmx(agent_client, f"/debtors/{guid}/plans/new", calc_data(case_guids(debtor)))
     assert len(calculate_calls) == 1
     assert calculate_calls[0].cases == tuple(case_guids(debtor))
 
@@ -173,7 +173,7 @@ def test_a_valid_change_calls_once(agent_client, debtor, calculate_calls):
 def test_aptics_validation_errors_land_on_the_right_field(agent_client, debtor):
     guid = debtor["debtorGuid"]
     # 50 a month never pays off 10 000 at 1 % a month: Aptic refuses the amount.
-    response = htmx(agent_client, f"/debtors/{guid}/plans/new/calculate",
+    response = htmx(agent_client, f"/debtors/{guid}/plans/new",
                     calc_data(case_guids(debtor), number_of_payments="", amount="50.00"))
     html = response.content.decode()
     assert "Too low" in field_errors(html, "id_amount")
@@ -184,7 +184,7 @@ def test_aptics_validation_errors_land_on_the_right_field(agent_client, debtor):
 def test_a_deviating_payment_on_no_due_date_is_marked_on_its_row(agent_client, debtor):
     guid = debtor["debtorGuid"]
     data = calc_data(case_guids(debtor), payments=[("", ""), ("2001-01-01", "100.00")])
-    response = htmx(agent_client, f"/debtors/{guid}/plans/new/calculate", data)
+    response = htmx(agent_client, f"/debtors/{guid}/plans/new", data)
     html = response.content.decode()
     assert "Not one of the plan" in field_errors(html, "id_payments-1-due_date")
     assert field_errors(html, "id_payments-0-due_date") == ""  # the blank row is ignored
@@ -196,7 +196,7 @@ def test_a_deviating_payment_changes_the_schedule_as_the_api_says(agent_client, 
     first = direct_calculate(guid, _plan_input(debtor, payment_plan_type=1,
                                                number_of_payments=12), agent_user)
     due = first.periods[2].due_date
-    response = htmx(agent_client, f"/debtors/{guid}/plans/new/calculate",
+    response = htmx(agent_client, f"/debtors/{guid}/plans/new",
                     calc_data(case_guids(debtor), payments=[(due.isoformat(), "2000.00")]))
     expected = direct_calculate(guid, _plan_input(
         debtor, payment_plan_type=1, number_of_payments=12,
@@ -217,7 +217,7 @@ def test_cases_under_an_active_plan_are_not_offered(agent_client, debtor, sandbo
     assert f'value="{debtor["cases"][0]["caseGuid"]}"' not in html
     assert "Already under an active plan" in html
     # Posting the taken case anyway is refused by the form, before any call.
-    response = htmx(agent_client, f"/debtors/{guid}/plans/new/calculate",
+    response = htmx(agent_client, f"/debtors/{guid}/plans/new",
                     calc_data(case_guids(debtor)))
     assert "valid choice" in field_errors(response.content.decode(), "id_cases")
 
@@ -227,7 +227,7 @@ def test_an_upstream_fault_shows_the_banner_and_keeps_the_form(agent_client, deb
     settings.APTIC_RETRY_ATTEMPTS = 1
     guid = debtor["debtorGuid"]
     sandbox_api.set_faults(status=503)
-    response = htmx(agent_client, f"/debtors/{guid}/plans/new/calculate",
+    response = htmx(agent_client, f"/debtors/{guid}/plans/new",
                     calc_data(case_guids(debtor)))
     assert response.status_code == 200
     assert response["HX-Retarget"] == "#banner"
@@ -238,8 +238,8 @@ def test_an_upstream_fault_shows_the_banner_and_keeps_the_form(agent_client, deb
 def test_pin_and_compare_two_plans(agent_client, agent_user, debtor):
     guid = debtor["debtorGuid"]
     base = f"/debtors/{guid}/plans/new"
-    pinned = htmx(agent_client, f"{base}/pin", calc_data(case_guids(debtor),
-                                                        number_of_payments="12"))
+    pinned = htmx(agent_client, base, {**calc_data(case_guids(debtor), number_of_payments="12"),
+                                       "pin": "pin"})
     pinned_html = pinned.content.decode()
     assert "data-compare" in pinned_html
     # The pinned figures come back as hidden fields of the form, which every later
@@ -247,7 +247,7 @@ def test_pin_and_compare_two_plans(agent_client, agent_user, debtor):
     hidden = dict(re.findall(r'<input type="hidden" name="(pinned-[a-z_]+)" value="([^"]*)"',
                              pinned_html))
     assert hidden["pinned-number_of_payments"] == "12"
-    response = htmx(agent_client, f"{base}/calculate",
+    response = htmx(agent_client, base,
                     {**calc_data(case_guids(debtor), number_of_payments="24"), **hidden})
     html = response.content.decode()
     n12 = direct_calculate(guid, _plan_input(debtor, payment_plan_type=1, number_of_payments=12),
@@ -266,7 +266,7 @@ def test_pin_and_compare_two_plans(agent_client, agent_user, debtor):
     assert number(cell("current", "total_interest")) == n24.total_interest
     assert number(cell("pinned", "annual_percentage")) == n12.annual_percentage
     assert number(cell("current", "total_amount")) == n24.total_amount
-    cleared = htmx(agent_client, f"{base}/unpin", {**calc_data(case_guids(debtor)), **hidden})
+    cleared = htmx(agent_client, base, {**calc_data(case_guids(debtor)), **hidden, "pin": "unpin"})
     assert "data-compare" not in cleared.content.decode()
     assert 'name="pinned-' not in cleared.content.decode()
 
@@ -275,6 +275,6 @@ def test_garbled_pinned_fields_are_ignored(agent_client, debtor):
     guid = debtor["debtorGuid"]
     data = {**calc_data(case_guids(debtor)), "pinned-total_amount": "<script>",
             "pinned-number_of_payments": "x"}
-    response = htmx(agent_client, f"/debtors/{guid}/plans/new/calculate", data)
+    response = htmx(agent_client, f"/debtors/{guid}/plans/new", data)
     assert response.status_code == 200
     assert "data-compare" not in response.content.decode()

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from backoffice.gateway import NotFound
-from plans.selectors import PlansPanel, plans_panel_load
+from plans.selectors import PlansPanel, plan_panel_get
 from tests.plans.plan_pages import propose, schedule_rows
 
 
@@ -54,9 +54,9 @@ def test_the_panel_partial_renders_an_upstream_error():
     assert "not found" in html and "req-123" in html
 
 
-def test_plans_panel_load_reads_every_plan(aptic, debtor, agent_client):
+def test_plan_panel_get_reads_every_plan(aptic, debtor, agent_client):
     proposal = propose(agent_client, debtor)
-    panel = plans_panel_load(debtor["debtorGuid"])
+    panel = plan_panel_get(debtor_guid=debtor["debtorGuid"])
     assert panel.error is None
     assert [p.payment_plan_guid for p in panel.items] == [proposal.plan_guid]
 

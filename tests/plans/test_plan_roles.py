@@ -38,14 +38,14 @@ def _bad_calc(world):
 ENDPOINTS = [
     ("calculator", "get", lambda w: f"/debtors/{w['guid']}/plans/new", None, False,
      (LOGIN, 403, 200, 200, 200, 200)),
-    ("calculate", "post", lambda w: f"/debtors/{w['guid']}/plans/new/calculate", _calc, True,
+    ("calculate", "post", lambda w: f"/debtors/{w['guid']}/plans/new", _calc, True,
      (LOGIN, 403, 200, 200, 200, 200)),
-    ("pin", "post", lambda w: f"/debtors/{w['guid']}/plans/new/pin", _calc, True,
-     (LOGIN, 403, 200, 200, 200, 200)),
-    ("unpin", "post", lambda w: f"/debtors/{w['guid']}/plans/new/unpin", _calc, True,
-     (LOGIN, 403, 200, 200, 200, 200)),
+    ("pin", "post", lambda w: f"/debtors/{w['guid']}/plans/new",
+     lambda w: {**_calc(w), "pin": "pin"}, True, (LOGIN, 403, 200, 200, 200, 200)),
+    ("unpin", "post", lambda w: f"/debtors/{w['guid']}/plans/new",
+     lambda w: {**_calc(w), "pin": "unpin"}, True, (LOGIN, 403, 200, 200, 200, 200)),
     ("propose", "post", lambda w: f"/debtors/{w['guid']}/plans/new/propose", _bad_calc, False,
-     (LOGIN, 403, 400, 400, 400, 400)),
+     (LOGIN, 403, 422, 422, 422, 422)),
     ("approvals", "get", lambda w: "/approvals/", None, False,
      (LOGIN, 403, 403, 403, 200, 200)),
     ("proposal", "get", lambda w: f"/approvals/{w['proposal'].pk}/", None, False,
@@ -53,7 +53,7 @@ ENDPOINTS = [
     ("approve", "post", lambda w: f"/approvals/{w['proposal'].pk}/approve", lambda w: {}, False,
      (LOGIN, 403, 403, 403, None, None)),
     ("reject", "post", lambda w: f"/approvals/{w['proposal'].pk}/reject", lambda w: {}, False,
-     (LOGIN, 403, 403, 403, 400, 400)),
+     (LOGIN, 403, 403, 403, 422, 422)),
     ("my-proposals", "get", lambda w: "/proposals/mine/", None, False,
      (LOGIN, 403, 200, 200, 200, 200)),
     ("panel", "get", lambda w: f"/debtors/{w['guid']}/plans/", None, False,
@@ -67,7 +67,7 @@ ENDPOINTS = [
      lambda w: f"/debtors/{w['guid']}/plans/{w['proposal'].plan_guid}/payments",
      lambda w: {"payments-TOTAL_FORMS": "1", "payments-INITIAL_FORMS": "0",
                 "payments-0-due_date": "not a date", "payments-0-amount": "1"}, False,
-     (LOGIN, 403, 400, 403, 400, 400)),
+     (LOGIN, 403, 422, 403, 422, 422)),
     ("withdraw", "post",
      lambda w: f"/debtors/{w['guid']}/plans/{w['proposal'].plan_guid}/withdraw",
      lambda w: {}, True, (LOGIN, 403, None, 403, None, None)),
@@ -122,8 +122,7 @@ def test_csrf_is_required_on_every_write(world, csrf_client_factory, agent_user,
     guid, proposal = world["guid"], world["proposal"]
     agent = csrf_client_factory(agent_user)
     for path, data in (
-        (f"/debtors/{guid}/plans/new/calculate", _calc(world)),
-        (f"/debtors/{guid}/plans/new/pin", _calc(world)),
+        (f"/debtors/{guid}/plans/new", _calc(world)),
         (f"/debtors/{guid}/plans/new/propose", _calc(world)),
         (f"/debtors/{guid}/plans/{proposal.plan_guid}/withdraw", {}),
         (f"/debtors/{guid}/plans/{proposal.plan_guid}/payments", {}),
@@ -136,7 +135,7 @@ def test_csrf_is_required_on_every_write(world, csrf_client_factory, agent_user,
     # With the token the page hands out (as htmx sends it from <body hx-headers>), it works.
     page = agent.get(f"/debtors/{guid}/plans/new")
     token = page.cookies["csrftoken"].value
-    ok = agent.post(f"/debtors/{guid}/plans/new/calculate", _calc(world),
+    ok = agent.post(f"/debtors/{guid}/plans/new", _calc(world),
                     HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=token)
     assert ok.status_code == 200
     assert 'id="plan-schedule"' in ok.content.decode()

@@ -7,7 +7,7 @@ from decimal import Decimal
 from backoffice.gateway import fingerprint, get_gateway
 from backoffice.request_context import acting_as
 from plans.models import PlanProposal
-from plans.selectors import pending_proposal_count
+from plans.selectors import proposal_pending_count
 from tests.plans.plan_pages import audit_entries, calc_data, case_guids, propose, upstream_plan
 
 Status = PlanProposal.Status
@@ -49,7 +49,7 @@ def test_an_invalid_proposal_is_not_sent(agent_client, debtor):
     guid = debtor["debtorGuid"]
     response = agent_client.post(f"/debtors/{guid}/plans/new/propose",
                                  calc_data(case_guids(debtor), amount="500", note="x"))
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "not both" in response.content.decode()
     assert not PlanProposal.objects.exists()
     assert audit_entries("plan.create") == []
@@ -61,7 +61,7 @@ def test_a_refused_proposal_keeps_the_input(agent_client, debtor):
         f"/debtors/{guid}/plans/new/propose",
         calc_data(case_guids(debtor), number_of_payments="", amount="50.00", note="Keep me"))
     html = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Too low" in html
     assert "Keep me" in html and 'value="50.00"' in html
     assert not PlanProposal.objects.exists()
@@ -88,7 +88,7 @@ def test_the_queue_lists_open_proposals_oldest_first_and_filters(
     assert "Select a valid choice" in in_eur  # no open proposal is in EUR
     changed = supervisor_client.get("/approvals/?changed_only=on").content.decode()
     assert 'data-proposal="' not in changed
-    assert pending_proposal_count() == 2
+    assert proposal_pending_count() == 2
     nav = supervisor_client.get("/accounts/profile/").content.decode()
     assert '<span class="badge" aria-label="2 pending">2</span>' in nav
 
@@ -119,7 +119,7 @@ def test_a_supervisor_approves_and_the_plan_becomes_active(
     assert proposal.decided_at is not None
     activated = audit_entries("plan.activate", target_id=proposal.plan_guid)
     assert [(e.outcome, e.actor) for e in activated] == [("ok", supervisor_user)]
-    assert pending_proposal_count() == 0
+    assert proposal_pending_count() == 0
     mine = agent_client.get("/proposals/mine/").content.decode()
     assert "Approved and active" in mine
 
@@ -239,7 +239,7 @@ def test_reject_needs_a_reason_and_deletes_the_plan(agent_client, supervisor_cli
     guid = debtor["debtorGuid"]
     proposal = propose(agent_client, debtor)
     refused = supervisor_client.post(f"/approvals/{proposal.pk}/reject", {"reason": "  "})
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert "Give a reason" in refused.content.decode()
     assert upstream_plan(sandbox_api, guid, proposal.plan_guid) is not None
     response = supervisor_client.post(f"/approvals/{proposal.pk}/reject",

@@ -19,7 +19,7 @@ def test_a_recalculation_after_the_page_costs_one_call(agent_client, debtor, san
     assert page["GET debtor"] == page["GET cases"] == page["GET plans"] == 1  # read afresh
 
     def recalculate():
-        answer = htmx(agent_client, f"/debtors/{guid}/plans/new/calculate",
+        answer = htmx(agent_client, f"/debtors/{guid}/plans/new",
                       calc_data(case_guids(debtor), number_of_payments="24"))
         assert answer.status_code == 200
         assert answer.content.count(b'<th scope="row" class="num">') == 24
@@ -33,7 +33,7 @@ def test_a_case_the_page_did_not_know_makes_a_fresh_read(agent_client, debtor, s
     new_case = sandbox_api.add_case(guid, remainingPrincipal=800.00, interestRate=0.0)
 
     def recalculate():
-        answer = htmx(agent_client, f"/debtors/{guid}/plans/new/calculate",
+        answer = htmx(agent_client, f"/debtors/{guid}/plans/new",
                       calc_data([*case_guids(debtor), new_case["caseGuid"]]))
         assert answer.status_code == 200, answer.content.decode()[:500]
 
@@ -44,9 +44,9 @@ def test_a_case_the_page_did_not_know_makes_a_fresh_read(agent_client, debtor, s
 def test_without_a_recent_page_the_setup_is_read(agent_client, debtor, sandbox_api):
     guid = debtor["debtorGuid"]
     agent_client.get(f"/debtors/{guid}/plans/new")
-    selectors.forget_recent_setups()
+    selectors.calculator_setup_forget_all()
     calls = _calls_during(sandbox_api, lambda: htmx(
-        agent_client, f"/debtors/{guid}/plans/new/calculate", calc_data(case_guids(debtor))))
+        agent_client, f"/debtors/{guid}/plans/new", calc_data(case_guids(debtor))))
     assert calls["GET debtor"] == 1 and calls["POST calculate"] == 1
 
 
@@ -56,7 +56,7 @@ def test_a_setup_older_than_a_minute_is_read_again(agent_client, debtor, sandbox
     agent_client.get(f"/debtors/{guid}/plans/new")
     monkeypatch.setattr(selectors, "SETUP_REUSE_SECONDS", 0.0)
     calls = _calls_during(sandbox_api, lambda: htmx(
-        agent_client, f"/debtors/{guid}/plans/new/calculate", calc_data(case_guids(debtor))))
+        agent_client, f"/debtors/{guid}/plans/new", calc_data(case_guids(debtor))))
     assert calls["GET cases"] == 1
 
 
@@ -65,7 +65,7 @@ def test_a_proposal_whose_setup_cannot_be_read_is_audited_as_failed(agent_client
     from backoffice.audit.models import AuditEntry
 
     guid = debtor["debtorGuid"]
-    selectors.forget_recent_setups()  # e.g. another worker showed the page
+    selectors.calculator_setup_forget_all()  # e.g. another worker showed the page
     sandbox_api.set_faults(status=503)
     answer = agent_client.post(f"/debtors/{guid}/plans/new/propose",
                                calc_data(case_guids(debtor), note="Agreed"))
