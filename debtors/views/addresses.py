@@ -29,8 +29,7 @@ from debtors.views.panels import PanelEditor
 
 EDITOR = PanelEditor(
     partial="debtors/partials/addresses.html", title=gettext_lazy("Addresses"),
-    panel_key="addresses_panel", load=address_panel, anchor="addresses",
-    notice_key="address_notice", error_key="address_error",
+    load=address_panel, anchor="addresses", add_route="debtors:address-add",
 )
 
 
@@ -74,7 +73,7 @@ def _expected(request: HttpRequest) -> str | None:
 @roles.permission_required(roles.VIEW_DEBTORS)
 def panel(request: HttpRequest, guid) -> HttpResponse:
     """The panel as it is (also what Cancel goes back to)."""
-    return EDITOR.render(request, str(guid), address_focus=True)
+    return EDITOR.render(request, str(guid), focus=True)
 
 
 @require_http_methods(["GET", "POST"])
@@ -83,15 +82,15 @@ def panel(request: HttpRequest, guid) -> HttpResponse:
 def add(request: HttpRequest, guid) -> HttpResponse:
     guid = str(guid)
     if request.method != "POST":
-        return EDITOR.render(request, guid, address_editing="new", address_form=AddressForm())
+        return EDITOR.render(request, guid, editing="new", form=AddressForm())
     form = AddressForm(request.POST)
-    state = {"address_editing": "new", "address_form": form}
+    state = {"editing": "new", "form": form}
     if not form.is_valid():
         return EDITOR.render(request, guid, status=INVALID, **state)
     try:
         services.address_create(actor=request.user, debtor_guid=guid, values=form.changes())
     except GatewayError as error:
-        return EDITOR.refused(request, guid, error, form=form, **state)
+        return EDITOR.refused(request, guid, error, **state)
     return EDITOR.done(request, guid, _("Address added."))
 
 
@@ -107,8 +106,8 @@ def edit(request: HttpRequest, guid, address_guid) -> HttpResponse:
         if found.item is None:
             return _missing(request, guid, found)
         form = AddressForm(initial=_initial(found), is_default=bool(found.item.default_address))
-        return EDITOR.render(request, guid, panel=found.panel, address_editing=address_guid,
-                             address_form=form)
+        return EDITOR.render(request, guid, panel=found.panel, editing=address_guid,
+                             form=form)
     form = AddressForm(request.POST)
     if not form.is_valid():
         return _invalid(request, guid, address_guid)
@@ -123,13 +122,12 @@ def edit(request: HttpRequest, guid, address_guid) -> HttpResponse:
         form.add_error(None, _("Someone else changed this address since you opened it. It now "
                                "reads: %(current)s. Save again to replace it with yours.")
                        % {"current": _describe(error.current)})
-        return EDITOR.render(request, guid, status=CONFLICT, address_editing=address_guid,
-                             address_form=form)
+        return EDITOR.render(request, guid, status=CONFLICT, editing=address_guid,
+                             form=form)
     except NotFound:
         return _gone(request, guid)
     except GatewayError as error:
-        return EDITOR.refused(request, guid, error, form=form, address_editing=address_guid,
-                              address_form=form)
+        return EDITOR.refused(request, guid, error, editing=address_guid, form=form)
     return EDITOR.done(request, guid, _("Address saved."))
 
 
@@ -141,7 +139,7 @@ def _invalid(request: HttpRequest, guid: str, address_guid: str) -> HttpResponse
     form = AddressForm(request.POST, is_default=is_default)
     form.is_valid()
     return EDITOR.render(request, guid, status=INVALID, panel=found.panel,
-                         address_editing=address_guid, address_form=form)
+                         editing=address_guid, form=form)
 
 
 def _initial(found: PanelItem[Address]) -> dict[str, Any]:
@@ -161,18 +159,18 @@ def delete(request: HttpRequest, guid, address_guid) -> HttpResponse:
         found = address_panel_item(debtor_guid=guid, address_guid=address_guid)
         if found.panel.error is None and found.item is None:
             return _gone(request, guid)
-        return EDITOR.render(request, guid, panel=found.panel, address_confirm=address_guid)
+        return EDITOR.render(request, guid, panel=found.panel, confirm=address_guid)
     try:
         services.address_delete(actor=request.user, debtor_guid=guid, address_guid=address_guid,
                                 expected_fingerprint=_expected(request))
     except StaleRecord:
         return EDITOR.failed(request, guid, _("Someone else changed this address since you "
                                               "opened it. Check it below and confirm again."),
-                             address_confirm=address_guid)
+                             confirm=address_guid)
     except NotFound:
         return _gone(request, guid)
     except GatewayError as error:
-        return EDITOR.refused(request, guid, error, address_confirm=address_guid)
+        return EDITOR.refused(request, guid, error, confirm=address_guid)
     return EDITOR.done(request, guid, _("Address deleted."))
 
 
@@ -218,10 +216,10 @@ def mark_not_valid(request: HttpRequest, guid, address_guid) -> HttpResponse:
             return _missing(request, guid, found)
         form = NotValidForm(initial={"since": timezone.localdate(),
                                      "fingerprint": found.fingerprint})
-        return EDITOR.render(request, guid, panel=found.panel, address_invalid=address_guid,
-                             invalid_form=form)
+        return EDITOR.render(request, guid, panel=found.panel, marking=address_guid,
+                             mark_form=form)
     form = NotValidForm(request.POST)
-    state = {"address_invalid": address_guid, "invalid_form": form}
+    state = {"marking": address_guid, "mark_form": form}
     if not form.is_valid():
         return EDITOR.render(request, guid, status=INVALID, **state)
     since: dt.date = form.cleaned_data["since"]

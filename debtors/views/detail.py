@@ -19,6 +19,7 @@ from backoffice.htmx import is_fragment
 from backoffice.upstream import INVALID, banner_fragment, upstream_banner
 from debtors import selectors
 from debtors.forms import RevealForm
+from debtors.views import addresses, extra_fields
 
 
 def _link(name: str, guid: str, fallback: str) -> str:
@@ -57,9 +58,9 @@ def _page_context(request: HttpRequest, view: selectors.Debtor360, **profile) ->
         "summary_error": view.summary_error,
         "currency": view.currency,
         "cases_panel": view.cases,
-        "addresses_panel": view.addresses,
+        "addresses_state": addresses.EDITOR.state(request, guid, view.addresses),
         "plans_panel": view.plans,
-        "extra_fields_panel": view.extra_fields,
+        "extra_fields_state": extra_fields.EDITOR.state(request, guid, view.extra_fields),
         "recent_changes": [
             (entry, action_label(entry.action), OUTCOME_TAGS.get(entry.outcome, "tag--info"))
             for entry in selectors.debtor_recent_changes(debtor_guid=guid)

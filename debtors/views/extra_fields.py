@@ -25,8 +25,7 @@ from debtors.views.panels import PanelEditor
 
 EDITOR = PanelEditor(
     partial="debtors/partials/extra_fields.html", title=gettext_lazy("Extra fields"),
-    panel_key="extra_fields_panel", load=extra_field_panel, anchor="extra-fields",
-    notice_key="extra_notice", error_key="extra_error",
+    load=extra_field_panel, anchor="extra-fields", add_route="debtors:extrafield-add",
 )
 FIELD_MAP = {"value": "values"}
 
@@ -44,14 +43,14 @@ def _refused(request: HttpRequest, guid: str, error: GatewayError, form: ExtraFi
                                  "are unique, whatever their letter case). Choose another name "
                                  "or edit that field.") % {"name": form.cleaned_data.get("name")})
         return EDITOR.render(request, guid, status=CONFLICT, **state)
-    return EDITOR.refused(request, guid, error, form=form, field_map=FIELD_MAP, **state)
+    return EDITOR.refused(request, guid, error, field_map=FIELD_MAP, **state)
 
 
 @require_GET
 @vary_on_headers("HX-Request")
 @roles.permission_required(roles.VIEW_DEBTORS)
 def panel(request: HttpRequest, guid) -> HttpResponse:
-    return EDITOR.render(request, str(guid), extra_focus=True)
+    return EDITOR.render(request, str(guid), focus=True)
 
 
 @require_http_methods(["GET", "POST"])
@@ -60,9 +59,9 @@ def panel(request: HttpRequest, guid) -> HttpResponse:
 def add(request: HttpRequest, guid) -> HttpResponse:
     guid = str(guid)
     if request.method != "POST":
-        return EDITOR.render(request, guid, extra_editing="new", extra_form=ExtraFieldForm())
+        return EDITOR.render(request, guid, editing="new", form=ExtraFieldForm())
     form = ExtraFieldForm(request.POST)
-    state = {"extra_editing": "new", "extra_form": form}
+    state = {"editing": "new", "form": form}
     if not form.is_valid():
         return EDITOR.render(request, guid, status=INVALID, **state)
     try:
@@ -88,10 +87,10 @@ def edit(request: HttpRequest, guid, name: str) -> HttpResponse:
         field = found.item
         form = ExtraFieldForm(initial=ExtraFieldForm.initial_for(field.name, field.value,
                                                                  found.fingerprint))
-        return EDITOR.render(request, guid, panel=found.panel, extra_editing=field.name,
-                             extra_form=form)
+        return EDITOR.render(request, guid, panel=found.panel, editing=field.name,
+                             form=form)
     form = ExtraFieldForm(request.POST)
-    state = {"extra_editing": name, "extra_form": form}
+    state = {"editing": name, "form": form}
     if not form.is_valid():
         return EDITOR.render(request, guid, status=INVALID, **state)
     try:
@@ -107,7 +106,7 @@ def edit(request: HttpRequest, guid, name: str) -> HttpResponse:
         form.add_error(None, _("Someone else changed this field since you opened it. Its values "
                                "now are: %(values)s. Save again to replace them with yours.")
                        % {"values": "; ".join(error.current.value) or "—"})
-        return EDITOR.render(request, guid, status=CONFLICT, extra_editing=name, extra_form=form)
+        return EDITOR.render(request, guid, status=CONFLICT, editing=name, form=form)
     except NotFound:
         return _gone(request, guid, name)
     except GatewayError as error:
@@ -125,7 +124,7 @@ def delete(request: HttpRequest, guid, name: str) -> HttpResponse:
         found = extra_field_panel_item(debtor_guid=guid, name=name)
         if found.panel.error is None and found.item is None:
             return _gone(request, guid, name)
-        return EDITOR.render(request, guid, panel=found.panel, extra_confirm=name)
+        return EDITOR.render(request, guid, panel=found.panel, confirm=name)
     form = FingerprintForm(request.POST)
     form.is_valid()
     try:
@@ -135,10 +134,10 @@ def delete(request: HttpRequest, guid, name: str) -> HttpResponse:
     except StaleRecord:
         return EDITOR.failed(request, guid, _(
             "Someone else changed this field since you opened it. Check it and confirm again."),
-            extra_confirm=name)
+            confirm=name)
     except NotFound:
         return _gone(request, guid, name)
     except GatewayError as error:
-        return EDITOR.refused(request, guid, error, extra_confirm=name)
+        return EDITOR.refused(request, guid, error, confirm=name)
     return EDITOR.done(request, guid, _("Extra field %(name)s deleted.") % {"name": name})
 
