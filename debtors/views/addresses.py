@@ -30,6 +30,7 @@ from debtors.views.panels import PanelEditor
 EDITOR = PanelEditor(
     partial="debtors/partials/addresses.html", title=gettext_lazy("Addresses"),
     load=address_panel, anchor="addresses", add_route="debtors:address-add",
+    panel_route="debtors:address-panel",
 )
 
 

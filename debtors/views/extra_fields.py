@@ -26,6 +26,7 @@ from debtors.views.panels import PanelEditor
 EDITOR = PanelEditor(
     partial="debtors/partials/extra_fields.html", title=gettext_lazy("Extra fields"),
     load=extra_field_panel, anchor="extra-fields", add_route="debtors:extrafield-add",
+    panel_route="debtors:extrafield-panel",
 )
 FIELD_MAP = {"value": "values"}
 

@@ -55,6 +55,7 @@ class PanelState:
     can_edit: bool
     anchor: str  # the panel's element id on the debtor page
     add_url: str
+    panel_url: str  # the panel as it is (what Cancel goes back to)
     editing: str = ""  # "new", or the row whose inline form is open
     form: Any = None
     confirm: str = ""  # the row asked to confirm its deletion
@@ -83,6 +84,7 @@ class PanelEditor:
     load: Callable[..., Panel]
     anchor: str
     add_route: str
+    panel_route: str
 
     def state(self, request: HttpRequest, guid: str, listing: Panel | None = None,
               **state: Any) -> PanelState:
@@ -90,7 +92,8 @@ class PanelEditor:
             debtor_guid=guid,
             listing=listing if listing is not None else self.load(debtor_guid=guid),
             can_edit=roles.user_can(request.user, roles.EDIT_DEBTORS),
-            anchor=self.anchor, add_url=reverse(self.add_route, args=[guid]), **state)
+            anchor=self.anchor, add_url=reverse(self.add_route, args=[guid]),
+            panel_url=reverse(self.panel_route, args=[guid]), **state)
 
     def render(self, request: HttpRequest, guid: str, *, status: int = 200,
                panel: Panel | None = None, banner: Any = None, **state: Any) -> HttpResponse:
