@@ -23,11 +23,13 @@ from backoffice.gateway import (
     Debtor,
     DebtorRow,
     ExtraField,
+    F,
     Filter,
     GatewayError,
     Page,
     Part,
     PaymentPlan,
+    fingerprint,
     gather,
     get_gateway,
 )
@@ -77,6 +79,60 @@ def address_panel(*, debtor_guid: str) -> Panel[Address]:
     """The debtor's addresses, the default first (for re-rendering the addresses panel)."""
     gw = get_gateway()
     return _panel(lambda: gw.address_list(debtor_guid, orderby=ADDRESS_ORDER, top=PANEL_SIZE))
+
+
+@dataclass(frozen=True)
+class PanelItem[T]:
+    """One row of a panel for an inline form: the panel, the row (None: not listed) and the
+    row's fingerprint for the form to carry."""
+
+    panel: Panel[T]
+    item: T | None
+    fingerprint: str = ""
+
+
+def _item(panel: Panel, item: Any) -> PanelItem:
+    return PanelItem(panel, item, fingerprint(item) if item is not None else "")
+
+
+def address_panel_item(*, debtor_guid: str, address_guid: str) -> PanelItem[Address]:
+    panel = address_panel(debtor_guid=debtor_guid)
+    return _item(panel, next((a for a in panel.items if a.address_guid == address_guid), None))
+
+
+def extra_field_panel_item(*, debtor_guid: str, name: str) -> PanelItem[ExtraField]:
+    """Names are unique whatever their letter case."""
+    panel = extra_field_panel(debtor_guid=debtor_guid)
+    folded = name.casefold()
+    return _item(panel, next((f for f in panel.items if f.name.casefold() == folded), None))
+
+
+@dataclass(frozen=True)
+class DebtorEdit:
+    """What the debtor form needs: the debtor, its country (of its default address, from its
+    list row) and the fingerprint the form carries."""
+
+    debtor: Debtor
+    country: str | None
+    fingerprint: str
+
+
+def debtor_edit_get(*, debtor_guid: str) -> DebtorEdit:
+    gw = get_gateway()
+    parts = gather({
+        "debtor": lambda: gw.debtor_get(debtor_guid),
+        "row": lambda: gw.debtor_list(filter=F.eq("debtor_guid", debtor_guid), top=1),
+    })
+    debtor = parts["debtor"].value  # raises the read's error
+    row = parts["row"]
+    country = row.value.items[0].country_code if row.ok and row.value.items else None
+    return DebtorEdit(debtor, country, fingerprint(debtor))
+
+
+def debtor_delete_get(*, debtor_guid: str) -> DebtorEdit:
+    """The debtor a delete asks about (no country needed: one call)."""
+    debtor = get_gateway().debtor_get(debtor_guid)
+    return DebtorEdit(debtor, None, fingerprint(debtor))
 
 
 def extra_field_panel(*, debtor_guid: str) -> Panel[ExtraField]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from debtors.views import actions, addresses, detail, editor, extra_fields, saved, search
+from debtors.views import actions, addresses, debtor_edit, detail, extra_fields, saved, search
 
 app_name = "debtors"
 
@@ -14,9 +14,9 @@ urlpatterns = [
     path("<uuid:guid>/cases/<uuid:case_guid>/", detail.case, name="case"),
     path("<uuid:guid>/reveal/", detail.reveal, name="reveal"),
     # The editors (issue 7): debtor, addresses, extra fields, custom actions.
-    path("new/", editor.create, name="create"),
-    path("<uuid:guid>/edit/", editor.edit, name="edit"),
-    path("<uuid:guid>/delete/", editor.delete, name="delete"),
+    path("new/", debtor_edit.create, name="create"),
+    path("<uuid:guid>/edit/", debtor_edit.edit, name="edit"),
+    path("<uuid:guid>/delete/", debtor_edit.delete, name="delete"),
     path("<uuid:guid>/addresses/", addresses.panel, name="address-panel"),
     path("<uuid:guid>/addresses/new/", addresses.add, name="address-add"),
     path("<uuid:guid>/addresses/<uuid:address_guid>/edit/", addresses.edit,

@@ -17,14 +17,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
-from backoffice import roles
+from backoffice import roles, upstream
 from backoffice.audit.services import audit_denied
 from backoffice.gateway import GatewayError, NotFound, ServiceResult, ValidationFailed
+from backoffice.upstream import INVALID
 from debtors import services
 from debtors.custom_actions import action_for
 from debtors.forms_actions import ActionRunForm, ServiceJsonForm
-from debtors.views.editing import INVALID, render_panel, upstream_failure
+from debtors.views.panels import render_panel
 
 PARTIAL = "debtors/partials/actions.html"
 
@@ -70,7 +72,14 @@ def _panel(request: HttpRequest, guid: str, *, status: int = 200, **state: Any) 
     return render_panel(request, PARTIAL, context, title=_("Actions"), status=status)
 
 
+def _fault(request: HttpRequest, guid: str, error: GatewayError, **state: Any) -> HttpResponse:
+    """Anything but a refusal placed above: the banner (htmx: the banner alone)."""
+    return upstream.respond(request, error, render=lambda extra, status: _panel(
+        request, guid, status=status, **extra, **state))
+
+
 @require_POST
+@vary_on_headers("HX-Request")
 @roles.permission_required(roles.VIEW_DEBTORS, action="service.invoke")
 def run(request: HttpRequest, guid) -> HttpResponse:
     """One of the configured actions the user's role may run."""
@@ -85,19 +94,20 @@ def run(request: HttpRequest, guid) -> HttpResponse:
                             f"{roles.user_role(request.user)}")
         raise PermissionDenied
     try:
-        result = services.action_run(debtor_guid=guid, definition=action.definition,
-                                     body=action.body, run_async=action.run_async)
+        result = services.action_run(actor=request.user, debtor_guid=guid,
+                                     definition=action.definition, body=action.body,
+                                     run_async=action.run_async)
     except (ValidationFailed, NotFound) as exc:
         lines = _refusal(exc) if isinstance(exc, ValidationFailed) else [exc.user_message]
         return _panel(request, guid, status=INVALID, action_error={
             "label": action.label, "lines": lines})
-    except GatewayError as exc:
-        return upstream_failure(request, exc, PARTIAL, {"debtor_guid": guid},
-                                title=_("Actions"))
+    except GatewayError as error:
+        return _fault(request, guid, error)
     return _panel(request, guid, action_result=_result(action.label, result))
 
 
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 @roles.permission_required(roles.RUN_ANY_SERVICE, action="service.invoke")
 def run_json(request: HttpRequest, guid) -> HttpResponse:
     """Any service definition with a JSON body (admins)."""
@@ -110,7 +120,7 @@ def run_json(request: HttpRequest, guid) -> HttpResponse:
         return _panel(request, guid, status=INVALID, **state)
     definition = form.cleaned_data["definition"]
     try:
-        result = services.action_run(debtor_guid=guid, definition=definition,
+        result = services.action_run(actor=request.user, debtor_guid=guid, definition=definition,
                                      body=form.cleaned_data["body"],
                                      run_async=form.cleaned_data["run_async"])
     except NotFound:
@@ -121,7 +131,6 @@ def run_json(request: HttpRequest, guid) -> HttpResponse:
         for line in _refusal(exc):
             form.add_error("body", line)
         return _panel(request, guid, status=INVALID, **state)
-    except GatewayError as exc:
-        return upstream_failure(request, exc, PARTIAL, {"debtor_guid": guid, **state},
-                                title=_("Actions"))
+    except GatewayError as error:
+        return _fault(request, guid, error, **state)
     return _panel(request, guid, action_result=_result(definition, result), **state)

@@ -7,20 +7,19 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
 from backoffice import roles
 from backoffice.audit.actions import action_label
 from backoffice.audit.tables import OUTCOME_TAGS
 from backoffice.gateway import Debtor, GatewayError, NotFound
-from backoffice.ui import upstream_banner, upstream_error_fragment
+from backoffice.htmx import is_fragment
+from backoffice.upstream import INVALID, banner_fragment, upstream_banner
 from debtors import selectors
 from debtors.forms import RevealForm
-from debtors.views.search import is_fragment_request
-
-INVALID = 422
+from debtors.views import addresses, extra_fields
 
 
 def _link(name: str, guid: str, fallback: str) -> str:
@@ -59,9 +58,9 @@ def _page_context(request: HttpRequest, view: selectors.Debtor360, **profile) ->
         "summary_error": view.summary_error,
         "currency": view.currency,
         "cases_panel": view.cases,
-        "addresses_panel": view.addresses,
+        "addresses_state": addresses.EDITOR.state(request, guid, view.addresses),
         "plans_panel": view.plans,
-        "extra_fields_panel": view.extra_fields,
+        "extra_fields_state": extra_fields.EDITOR.state(request, guid, view.extra_fields),
         "recent_changes": [
             (entry, action_label(entry.action), OUTCOME_TAGS.get(entry.outcome, "tag--info"))
             for entry in selectors.debtor_recent_changes(debtor_guid=guid)
@@ -90,10 +89,11 @@ def detail(request: HttpRequest, guid: UUID) -> HttpResponse:
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 @roles.permission_required(roles.VIEW_DEBTORS)
 def case(request: HttpRequest, guid: UUID, case_guid: UUID) -> HttpResponse:
     """One case's details: the panel for htmx, a page of its own without JavaScript."""
-    fragment = is_fragment_request(request)
+    fragment = is_fragment(request)
     context = {"debtor_guid": str(guid), "case": None, "case_error": None,
                "mask_ids": roles.is_agent_only(request.user)}
     status = 200
@@ -107,12 +107,11 @@ def case(request: HttpRequest, guid: UUID, case_guid: UUID) -> HttpResponse:
         context["case_error"] = error
         context["banner"] = upstream_banner(error, retry_url=request.get_full_path())
     template = "debtors/partials/case_detail.html" if fragment else "debtors/case.html"
-    response = render(request, template, context, status=status)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    return render(request, template, context, status=status)
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 @roles.permission_required(roles.REVEAL_PERSONAL_DATA, action="pii.reveal")
 def reveal(request: HttpRequest, guid: UUID) -> HttpResponse:
     """Shows the full ID number once a reason is given; the read lands in the audit log.
@@ -122,12 +121,9 @@ def reveal(request: HttpRequest, guid: UUID) -> HttpResponse:
     """
     debtor_guid = str(guid)
     form = RevealForm(request.POST)
-    if is_fragment_request(request):
-        response = _reveal_fragment(request, debtor_guid, form)
-    else:
-        response = _reveal_page(request, debtor_guid, form)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    if is_fragment(request):
+        return _reveal_fragment(request, debtor_guid, form)
+    return _reveal_page(request, debtor_guid, form)
 
 
 def _reveal_fragment(request: HttpRequest, debtor_guid: str, form: RevealForm) -> HttpResponse:
@@ -142,7 +138,7 @@ def _reveal_fragment(request: HttpRequest, debtor_guid: str, form: RevealForm) -
     except NotFound:
         return _not_found(request, debtor_guid)
     except GatewayError as error:
-        return upstream_error_fragment(request, error)
+        return banner_fragment(request, upstream_banner(error), error)
     context = _profile_context(request, debtor_guid, debtor, revealed=True)
     return render(request, "debtors/partials/profile.html", context)
 

@@ -12,26 +12,21 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from backoffice import roles
-from backoffice.gateway import (
-    Conflict,
-    ExtraField,
-    GatewayError,
-    NotFound,
-    StaleRecord,
-    fingerprint,
-)
+from backoffice.gateway import Conflict, GatewayError, NotFound, StaleRecord
+from backoffice.upstream import CONFLICT, INVALID
 from debtors import services
 from debtors.forms_address import FingerprintForm
 from debtors.forms_extra_fields import ExtraFieldForm
-from debtors.selectors import Panel, extra_field_panel
-from debtors.views.editing import CONFLICT, INVALID, PanelEditor
+from debtors.selectors import extra_field_panel, extra_field_panel_item
+from debtors.views.panels import PanelEditor
 
 EDITOR = PanelEditor(
     partial="debtors/partials/extra_fields.html", title=gettext_lazy("Extra fields"),
-    panel_key="extra_fields_panel", load=extra_field_panel, anchor="extra-fields",
-    notice_key="extra_notice", error_key="extra_error",
+    load=extra_field_panel, anchor="extra-fields", add_route="debtors:extrafield-add",
+    panel_route="debtors:extrafield-panel",
 )
 FIELD_MAP = {"value": "values"}
 
@@ -39,11 +34,6 @@ FIELD_MAP = {"value": "values"}
 def _gone(request: HttpRequest, guid: str, name: str) -> HttpResponse:
     return EDITOR.failed(request, guid, _(
         "The extra field %(name)s no longer exists; the list is up to date now.") % {"name": name})
-
-
-def _find(panel: Panel, name: str) -> ExtraField | None:
-    folded = name.casefold()
-    return next((f for f in panel.items if f.name.casefold() == folded), None)
 
 
 def _refused(request: HttpRequest, guid: str, error: GatewayError, form: ExtraFieldForm,
@@ -54,95 +44,101 @@ def _refused(request: HttpRequest, guid: str, error: GatewayError, form: ExtraFi
                                  "are unique, whatever their letter case). Choose another name "
                                  "or edit that field.") % {"name": form.cleaned_data.get("name")})
         return EDITOR.render(request, guid, status=CONFLICT, **state)
-    return EDITOR.refused(request, guid, error, form, state, field_map=FIELD_MAP)
+    return EDITOR.refused(request, guid, error, field_map=FIELD_MAP, **state)
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 @roles.permission_required(roles.VIEW_DEBTORS)
 def panel(request: HttpRequest, guid) -> HttpResponse:
-    return EDITOR.render(request, str(guid), extra_focus=True)
+    return EDITOR.render(request, str(guid), focus=True)
 
 
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 @roles.permission_required(roles.EDIT_DEBTORS, action="extrafield.create")
 def add(request: HttpRequest, guid) -> HttpResponse:
     guid = str(guid)
     if request.method != "POST":
-        return EDITOR.render(request, guid, extra_editing="new", extra_form=ExtraFieldForm())
+        return EDITOR.render(request, guid, editing="new", form=ExtraFieldForm())
     form = ExtraFieldForm(request.POST)
-    state = {"extra_editing": "new", "extra_form": form}
+    state = {"editing": "new", "form": form}
     if not form.is_valid():
         return EDITOR.render(request, guid, status=INVALID, **state)
     try:
-        services.extra_field_create(debtor_guid=guid, name=form.cleaned_data["name"],
+        services.extra_field_create(actor=request.user, debtor_guid=guid,
+                                    name=form.cleaned_data["name"],
                                     values=form.cleaned_data["values"])
-    except GatewayError as exc:
-        return _refused(request, guid, exc, form, state)
+    except GatewayError as error:
+        return _refused(request, guid, error, form, state)
     return EDITOR.done(request, guid, _("Extra field %(name)s added.") % {
         "name": form.cleaned_data["name"]})
 
 
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 @roles.permission_required(roles.EDIT_DEBTORS, action="extrafield.update")
 def edit(request: HttpRequest, guid, name: str) -> HttpResponse:
     guid = str(guid)
     if request.method != "POST":
-        listed = extra_field_panel(debtor_guid=guid)
-        field = _find(listed, name)
-        if field is None:
-            return _gone(request, guid, name) if listed.error is None else EDITOR.render(
-                request, guid, panel=listed)
+        found = extra_field_panel_item(debtor_guid=guid, name=name)
+        if found.item is None:
+            return _gone(request, guid, name) if found.panel.error is None else EDITOR.render(
+                request, guid, panel=found.panel)
+        field = found.item
         form = ExtraFieldForm(initial=ExtraFieldForm.initial_for(field.name, field.value,
-                                                                 fingerprint(field)))
-        return EDITOR.render(request, guid, panel=listed, extra_editing=field.name, extra_form=form)
+                                                                 found.fingerprint))
+        return EDITOR.render(request, guid, panel=found.panel, editing=field.name,
+                             form=form)
     form = ExtraFieldForm(request.POST)
-    state = {"extra_editing": name, "extra_form": form}
+    state = {"editing": name, "form": form}
     if not form.is_valid():
         return EDITOR.render(request, guid, status=INVALID, **state)
     try:
         services.extra_field_update(
-            debtor_guid=guid, name=name, new_name=form.cleaned_data["name"],
+            actor=request.user, debtor_guid=guid, name=name, new_name=form.cleaned_data["name"],
             values=form.cleaned_data["values"],
             expected_fingerprint=form.cleaned_data["fingerprint"] or None)
-    except StaleRecord as exc:
+    except StaleRecord as error:
         data = request.POST.copy()
-        data["fingerprint"] = exc.current_fingerprint
+        data["fingerprint"] = error.current_fingerprint
         form = ExtraFieldForm(data)
         form.is_valid()
         form.add_error(None, _("Someone else changed this field since you opened it. Its values "
                                "now are: %(values)s. Save again to replace them with yours.")
-                       % {"values": "; ".join(exc.current.value) or "—"})
-        return EDITOR.render(request, guid, status=CONFLICT, extra_editing=name, extra_form=form)
+                       % {"values": "; ".join(error.current.value) or "—"})
+        return EDITOR.render(request, guid, status=CONFLICT, editing=name, form=form)
     except NotFound:
         return _gone(request, guid, name)
-    except GatewayError as exc:
-        return _refused(request, guid, exc, form, state)
+    except GatewayError as error:
+        return _refused(request, guid, error, form, state)
     return EDITOR.done(request, guid, _("Extra field %(name)s saved.") % {
         "name": form.cleaned_data["name"]})
 
 
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 @roles.permission_required(roles.EDIT_DEBTORS, action="extrafield.delete")
 def delete(request: HttpRequest, guid, name: str) -> HttpResponse:
     guid = str(guid)
     if request.method != "POST":
-        listed = extra_field_panel(debtor_guid=guid)
-        if listed.error is None and _find(listed, name) is None:
+        found = extra_field_panel_item(debtor_guid=guid, name=name)
+        if found.panel.error is None and found.item is None:
             return _gone(request, guid, name)
-        return EDITOR.render(request, guid, panel=listed, extra_confirm=name)
+        return EDITOR.render(request, guid, panel=found.panel, confirm=name)
     form = FingerprintForm(request.POST)
     form.is_valid()
     try:
-        services.extra_field_delete(debtor_guid=guid, name=name,
+        services.extra_field_delete(actor=request.user, debtor_guid=guid, name=name,
                                     expected_fingerprint=form.cleaned_data.get("fingerprint")
                                     or None)
     except StaleRecord:
         return EDITOR.failed(request, guid, _(
             "Someone else changed this field since you opened it. Check it and confirm again."),
-            extra_confirm=name)
+            confirm=name)
     except NotFound:
         return _gone(request, guid, name)
-    except GatewayError as exc:
-        return EDITOR.upstream(request, guid, exc, extra_confirm=name)
+    except GatewayError as error:
+        return EDITOR.refused(request, guid, error, confirm=name)
     return EDITOR.done(request, guid, _("Extra field %(name)s deleted.") % {"name": name})
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from backoffice import roles
+from backoffice.htmx import is_fragment
+from backoffice.upstream import INVALID
 from debtors.forms import SavedSearchForm, SearchForm
 from debtors.models import SavedSearch
 from debtors.saved_searches import saved_search_delete, saved_search_list, saved_search_save
-from debtors.views.search import is_fragment_request, search_url
-
-INVALID = 422
+from debtors.views.search import search_url
 
 
 def _menu(request: HttpRequest, *, status: int = 200, notice: str = "",
@@ -27,19 +27,18 @@ def _menu(request: HttpRequest, *, status: int = 200, notice: str = "",
         "saved_notice": notice,
         "save_form": save_form,
     }
-    response = render(request, "debtors/search.html#saved-menu", context, status=status)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    return render(request, "debtors/search.html#saved-menu", context, status=status)
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 @roles.permission_required(roles.VIEW_DEBTORS, action="saved_search.create")
 def create(request: HttpRequest) -> HttpResponse:
     """Saves the posted search parameters (the search form's fields) under a name."""
     form = SavedSearchForm(request.POST)
     search = SearchForm(request.POST)
     if not (form.is_valid() and search.is_valid()):
-        if is_fragment_request(request):
+        if is_fragment(request):
             return _menu(request, status=INVALID, save_form=form,
                          notice=_("The search was not saved: give it a name."))
         messages.error(request, _("The search was not saved: give it a name."))
@@ -47,13 +46,14 @@ def create(request: HttpRequest) -> HttpResponse:
     saved = saved_search_save(owner=request.user, name=form.cleaned_data["name"],
                               params=search.params(), shared=form.cleaned_data["shared"])
     notice = _("Saved “%(name)s”.") % {"name": saved.name}
-    if is_fragment_request(request):
+    if is_fragment(request):
         return _menu(request, notice=notice)
     messages.success(request, notice)
     return redirect(search_url(saved.params))
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 @roles.permission_required(roles.VIEW_DEBTORS, action="saved_search.delete")
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Deletes one of the user's own saved searches (someone else's: 403; unknown: 404)."""
@@ -62,7 +62,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     except SavedSearch.DoesNotExist:
         raise Http404 from None
     notice = _("Saved search deleted.")
-    if is_fragment_request(request):
+    if is_fragment(request):
         return _menu(request, notice=notice)
     messages.success(request, notice)
     return redirect("debtors:search")

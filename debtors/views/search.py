@@ -6,23 +6,19 @@ from django.core.paginator import EmptyPage
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
 from backoffice import roles
 from backoffice.gateway import GatewayError
-from backoffice.ui import upstream_banner
+from backoffice.htmx import is_fragment
+from backoffice.upstream import upstream_banner
 from debtors import selectors
 from debtors.forms import SavedSearchForm, SearchForm
 from debtors.saved_searches import saved_search_list
 from debtors.search import debtor_filter
 from debtors.tables import DEBTOR_ORDER_FIELDS, DebtorTable, GatewayPageData
-
-
-def is_fragment_request(request: HttpRequest) -> bool:
-    """An htmx request for a part of the page (a history restore wants the whole page)."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _page_number(raw: str | None) -> int:
@@ -88,6 +84,7 @@ def _table_params(form: SearchForm, table: DebtorTable) -> dict[str, str]:
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 @roles.permission_required(roles.VIEW_DEBTORS)
 def search(request: HttpRequest) -> HttpResponse:
     """The search page; an htmx request gets only the `results` partial."""
@@ -100,7 +97,7 @@ def search(request: HttpRequest) -> HttpResponse:
     context["params"] = params
     context["sort"] = params.get("sort", "")
     context["save_form"] = SavedSearchForm()
-    fragment = is_fragment_request(request)
+    fragment = is_fragment(request)
     context["fragment"] = fragment
     if fragment:
         response = render(request, "debtors/search.html#results", context)
@@ -114,6 +111,5 @@ def search(request: HttpRequest) -> HttpResponse:
             (saved, search_url(saved.params)) for saved in saved_search_list(user=request.user)
         ]
         response = render(request, "debtors/search.html", context)
-    patch_vary_headers(response, ("HX-Request",))
     return response
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import httpx
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -89,7 +90,7 @@ def test_add_refused_by_the_form_keeps_the_input(agent_client, debtor):
         "address_type": "POSTAL", "full_name": "c/o Berg", "valid_from": "2026-03-01",
         "valid_to": "2026-02-01"}, headers=HTMX)
     assert answer.status_code == 422
-    form = answer.context["address_form"]
+    form = answer.context["panel"].form
     assert set(form.errors) == {"street", "valid_to"}
     assert b'value="c/o Berg"' in answer.content
     assert audit_rows("address.create") == []
@@ -101,7 +102,7 @@ def test_an_upstream_field_error_lands_on_the_address_field(agent_client, debtor
         answer = agent_client.post(url("add", debtor), {
             "address_type": "POSTAL", "city": "Visby", "zip_code": "99999"}, headers=HTMX)
     assert answer.status_code == 422
-    assert answer.context["address_form"].errors["zip_code"] == ["Unknown postal code."]
+    assert answer.context["panel"].form.errors["zip_code"] == ["Unknown postal code."]
     assert b'value="99999"' in answer.content
     assert audit_rows("address.create")[0].outcome == "refused"
 
@@ -110,13 +111,13 @@ def test_edit_inline_keeps_what_is_not_changed(agent_client, debtor, sandbox_api
     before = addresses(sandbox_api, debtor["guid"])[debtor["postal"]]
     opened = agent_client.get(url("edit", debtor, debtor["postal"]), headers=HTMX)
     assert opened.status_code == 200
-    form = opened.context["address_form"]
+    form = opened.context["panel"].form
     assert form.initial["street"] == "Box 12"
 
     answer = agent_client.post(url("edit", debtor, debtor["postal"]),
                                post_data(form, city="Västerås"), headers=HTMX)
 
-    assert answer.status_code == 200, answer.context["address_form"].errors
+    assert answer.status_code == 200, answer.context["panel"].form.errors
     assert "Address saved." in answer.content.decode()
     after = addresses(sandbox_api, debtor["guid"])[debtor["postal"]]
     assert after["city"] == "Västerås"
@@ -127,10 +128,55 @@ def test_edit_inline_keeps_what_is_not_changed(agent_client, debtor, sandbox_api
     assert entry.before["city"] == "Enköping" and entry.after["city"] == "Västerås"
 
 
+class Recorder(httpx.BaseTransport):
+    """Real HTTP to the sandbox, each call to the debtors API noted as "METHOD /debtors/..."."""
+
+    def __init__(self):
+        from backoffice.gateway.transport import http_transport
+
+        self.inner = http_transport()
+        self.calls: list[str] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if "/debtors/" in path:
+            self.calls.append(f"{request.method} {path[path.index('/debtors/'):]}")
+        return self.inner.handle_request(request)
+
+
+@pytest.fixture
+def recorder(editor_gateway):  # noqa: F811 - the fixture imported above
+    from backoffice.gateway import build_gateway, swap_gateway
+
+    transport = Recorder()
+    client = build_gateway(transport=transport)
+    previous = swap_gateway(client)
+    yield transport
+    swap_gateway(previous)
+    client.pipeline.transport.close()
+
+
+def test_an_address_save_costs_get_put_get(agent_client, debtor, recorder):
+    """One save through the view: the gateway reads the address (the audit's "before" and the
+    stale check), PUTs it with the changes applied and reads it again. Before the update took
+    the changes only, the view read the address first to build the body: GET + GET + PUT + GET.
+    """
+    form = agent_client.get(url("edit", debtor, debtor["postal"]),
+                            headers=HTMX).context["panel"].form
+    recorder.calls.clear()
+
+    answer = agent_client.post(url("edit", debtor, debtor["postal"]),
+                               post_data(form, city="Västerås"))
+
+    assert answer.status_code == 302
+    one = f"/debtors/{debtor['guid']}/addresses/{debtor['postal']}"
+    assert recorder.calls == [f"GET {one}", f"PUT {one}", f"GET {one}"]
+
+
 def test_edit_of_an_address_changed_meanwhile_is_refused_and_keeps_the_input(
         agent_client, debtor, sandbox_api):
     opened = agent_client.get(url("edit", debtor, debtor["postal"]), headers=HTMX)
-    form = opened.context["address_form"]
+    form = opened.context["panel"].form
     path = f"/debtors/{debtor['guid']}/addresses/{debtor['postal']}"
     body = upstream(sandbox_api, path)
     body["street"] = "Box 99"
@@ -140,7 +186,7 @@ def test_edit_of_an_address_changed_meanwhile_is_refused_and_keeps_the_input(
                                post_data(form, city="Sala"), headers=HTMX)
 
     assert answer.status_code == 409
-    again = answer.context["address_form"]
+    again = answer.context["panel"].form
     assert "Box 99" in again.non_field_errors()[0]
     assert again.data["city"] == "Sala"
     assert again.data["fingerprint"] != form.initial["fingerprint"]
@@ -158,7 +204,7 @@ def test_make_default_moves_the_flag(agent_client, debtor, sandbox_api):
     default_url = url("default", debtor, debtor["postal"])
     assert default_url in html
     assert url("default", debtor, debtor["legal"]) not in html  # the default has no button
-    fp = panel.context["addresses_panel"].items[1]
+    fp = panel.context["panel"].items[1]
     from backoffice.gateway import fingerprint
 
     answer = agent_client.post(default_url, {"fingerprint": fingerprint(fp)}, headers=HTMX)
@@ -177,7 +223,7 @@ def test_make_default_moves_the_flag(agent_client, debtor, sandbox_api):
 
 def test_mark_not_valid_with_a_date(agent_client, debtor, sandbox_api):
     opened = agent_client.get(url("invalid", debtor, debtor["legal"]), headers=HTMX)
-    form = opened.context["invalid_form"]
+    form = opened.context["panel"].mark_form
     assert form.initial["since"] == timezone.localdate()
     answer = agent_client.post(url("invalid", debtor, debtor["legal"]),
                                post_data(form, since="2026-01-10"), headers=HTMX)
@@ -196,7 +242,7 @@ def test_mark_not_valid_refuses_a_future_date(agent_client, debtor):
     answer = agent_client.post(url("invalid", debtor, debtor["legal"]), {"since": later},
                                headers=HTMX)
     assert answer.status_code == 422
-    assert "since" in answer.context["invalid_form"].errors
+    assert "since" in answer.context["panel"].mark_form.errors
     assert later.encode() in answer.content
 
 
@@ -204,7 +250,7 @@ def test_delete_asks_inline_then_deletes(agent_client, debtor, sandbox_api):
     asked = agent_client.get(url("delete", debtor, debtor["postal"]), headers=HTMX)
     assert b"Delete this address?" in asked.content
     assert debtor["postal"] in addresses(sandbox_api, debtor["guid"])
-    fp = asked.context["addresses_panel"].items[1]
+    fp = asked.context["panel"].items[1]
     from backoffice.gateway import fingerprint
 
     answer = agent_client.post(url("delete", debtor, debtor["postal"]),

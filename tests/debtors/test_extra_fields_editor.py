@@ -56,7 +56,7 @@ def test_a_duplicate_name_is_explained_on_the_name(agent_client, guid, sandbox_a
     answer = agent_client.post(url("add", guid), {"name": "CONTRACT", "values": "x"},
                                headers=HTMX)
     assert answer.status_code == 409
-    form = answer.context["extra_form"]
+    form = answer.context["panel"].form
     assert "already has an extra field named CONTRACT" in form.errors["name"][0]
     assert b'value="CONTRACT"' in answer.content
     assert fields(sandbox_api, guid) == {"contract": ["C-1", "C-2"]}
@@ -68,7 +68,7 @@ def test_limits_are_checked_before_anything_is_sent(agent_client, guid):
     answer = agent_client.post(url("add", guid), {"name": "bad name",
                                                   "values": "\n".join(["v"] * 21)}, headers=HTMX)
     assert answer.status_code == 422
-    assert set(answer.context["extra_form"].errors) == {"name", "values"}
+    assert set(answer.context["panel"].form.errors) == {"name", "values"}
     assert audit_rows("extrafield.create") == []
 
 
@@ -78,12 +78,12 @@ def test_an_upstream_value_error_lands_on_the_values(agent_client, guid):
         answer = agent_client.post(url("add", guid), {"name": "x", "values": "bad"},
                                    headers=HTMX)
     assert answer.status_code == 422
-    assert answer.context["extra_form"].errors["values"] == ["Item 0 is not allowed."]
+    assert answer.context["panel"].form.errors["values"] == ["Item 0 is not allowed."]
 
 
 def test_edit_renames_and_replaces_the_values(agent_client, guid, sandbox_api):
     opened = agent_client.get(url("edit", guid, "contract"), headers=HTMX)
-    form = opened.context["extra_form"]
+    form = opened.context["panel"].form
     assert form.initial["values"] == "C-1\nC-2"
     answer = agent_client.post(url("edit", guid, "contract"),
                                post_data(form, name="contracts", values="C-3"), headers=HTMX)
@@ -96,13 +96,13 @@ def test_edit_renames_and_replaces_the_values(agent_client, guid, sandbox_api):
 
 
 def test_edit_of_a_field_changed_meanwhile_keeps_the_input(agent_client, guid, sandbox_api):
-    form = agent_client.get(url("edit", guid, "contract"), headers=HTMX).context["extra_form"]
+    form = agent_client.get(url("edit", guid, "contract"), headers=HTMX).context["panel"].form
     sandbox_api.http.put(f"/debtors/{guid}/extrafields/contract",
                          json={"name": "contract", "value": ["C-9"]})
     answer = agent_client.post(url("edit", guid, "contract"), post_data(form, values="mine"),
                                headers=HTMX)
     assert answer.status_code == 409
-    again = answer.context["extra_form"]
+    again = answer.context["panel"].form
     assert "C-9" in again.non_field_errors()[0]
     assert again.data["values"] == "mine"
     assert fields(sandbox_api, guid) == {"contract": ["C-9"]}
@@ -112,7 +112,7 @@ def test_edit_of_a_field_changed_meanwhile_keeps_the_input(agent_client, guid, s
 def test_delete_asks_inline_then_deletes(agent_client, guid, sandbox_api):
     asked = agent_client.get(url("delete", guid, "contract"), headers=HTMX)
     assert b"Delete the extra field contract?" in asked.content
-    field = asked.context["extra_fields_panel"].items[0]
+    field = asked.context["panel"].items[0]
     answer = agent_client.post(url("delete", guid, "contract"),
                                {"fingerprint": fingerprint(field)}, headers=HTMX)
     assert answer.status_code == 200

@@ -7,7 +7,6 @@ beside the current ones and gets the form again, their changes applied to the cu
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from typing import Any
 
 from django.contrib import messages
@@ -16,47 +15,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from backoffice import roles
-from backoffice.gateway import (
-    Change,
-    Conflict,
-    Debtor,
-    F,
-    GatewayError,
-    NotFound,
-    StaleRecord,
-    UpstreamTimeout,
-    ValidationFailed,
-    fingerprint,
-    gather,
-    get_gateway,
-    reads_for_change,
-)
+from backoffice import roles, upstream
+from backoffice.gateway import Debtor, GatewayError, NotFound, StaleRecord, UpstreamTimeout
 from backoffice.templatetags.formatting import masked_id
-from backoffice.ui import upstream_banner
-from debtors import services
+from backoffice.upstream import CONFLICT, INVALID
+from debtors import selectors, services
 from debtors.forms_address import FingerprintForm
 from debtors.forms_debtor import DebtorForm, comparable, value_fields
-from debtors.views.editing import CONFLICT, INVALID, UNAVAILABLE, debtor_url
+from debtors.views.panels import debtor_url
 
 
-def _read(debtor_guid: str) -> tuple[Debtor, str | None]:
-    """The debtor and its country (of its default address, from its list row)."""
-    gw = get_gateway()
-    parts = gather({
-        "debtor": lambda: gw.debtor_get(debtor_guid),
-        "row": lambda: gw.debtor_list(filter=F.eq("debtor_guid", debtor_guid), top=1),
-    })
-    debtor = parts["debtor"].value  # raises the read's error
-    row = parts["row"]
-    country = row.value.items[0].country_code if row.ok and row.value.items else None
-    return debtor, country
-
-
-def _fault_page(request: HttpRequest, error: GatewayError, title: str) -> HttpResponse:
-    return render(request, "debtors/form.html",
-                  {"form": None, "title": title, "banner": upstream_banner(
-                      error, retry_url=request.get_full_path())}, status=UNAVAILABLE)
+def _page(request: HttpRequest, context: dict[str, Any]):
+    """`render(extra, status)` for `upstream.respond`: the form page again."""
+    return lambda extra, status: render(request, "debtors/form.html", {**context, **extra},
+                                        status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -66,20 +38,16 @@ def create(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "title": _("New debtor"), "creating": True}
     if request.method == "POST" and form.is_valid():
         try:
-            debtor = services.debtor_create(changes=form.debtor_changes(),
+            debtor = services.debtor_create(actor=request.user, changes=form.debtor_changes(),
                                             address=form.address_values())
-        except ValidationFailed as exc:
-            exc.add_to_form(form, form.field_map())
-        except GatewayError as exc:
-            context["banner"] = upstream_banner(exc)
-            if isinstance(exc, UpstreamTimeout):
+        except GatewayError as error:
+            if isinstance(error, UpstreamTimeout):
                 form.add_error(None, _("The collection system stopped answering: the debtor may "
                                        "have been created. Search for it before you try again."))
-            return render(request, "debtors/form.html", context, status=UNAVAILABLE)
-        else:
-            messages.success(request, _("Debtor %(name)s created.") % {
-                "name": debtor.display_name})
-            return redirect(debtor_url(debtor.debtor_guid))
+            return upstream.respond(request, error, form=form, field_map=form.field_map(),
+                                    render=_page(request, context))
+        messages.success(request, _("Debtor %(name)s created.") % {"name": debtor.display_name})
+        return redirect(debtor_url(debtor.debtor_guid))
     return render(request, "debtors/form.html", context,
                   status=INVALID if form.is_bound else 200)
 
@@ -87,27 +55,26 @@ def create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @roles.permission_required(roles.EDIT_DEBTORS, action="debtor.update")
 def edit(request: HttpRequest, guid) -> HttpResponse:
+    """The form needs the debtor's country and whether its ID number is masked, so a save
+    reads the debtor first; the update itself sends the changes only."""
     guid = str(guid)
-    title = _("Edit debtor")
-    # On a save, the read is the first step of the attempted update (audited if it fails).
-    attempt = Change("debtor.update", guid, "debtor", guid)
+    context: dict[str, Any] = {"title": _("Edit debtor"), "debtor_guid": guid, "form": None}
     try:
-        with reads_for_change(attempt) if request.method == "POST" else nullcontext():
-            debtor, country = _read(guid)
-    except NotFound as exc:
-        raise Http404(_("No such debtor.")) from exc
-    except GatewayError as exc:
-        if request.method != "POST":
-            return _fault_page(request, exc, title)
-        form = DebtorForm(request.POST, creating=False)  # keep what the user typed
-        return render(request, "debtors/form.html",
-                      {"form": form, "title": title, "debtor_guid": guid,
-                       "banner": upstream_banner(exc)}, status=UNAVAILABLE)
+        found = selectors.debtor_edit_get(debtor_guid=guid)
+    except NotFound as error:
+        raise Http404(_("No such debtor.")) from error
+    except GatewayError as error:
+        if request.method == "POST":  # keep what the user typed
+            context["form"] = DebtorForm(request.POST, creating=False)
+        return upstream.respond(request, error, render=_page(request, context),
+                                retry_url="" if request.method == "POST"
+                                else request.get_full_path())
 
-    context: dict[str, Any] = {"title": title, "debtor": debtor, "debtor_guid": guid}
+    debtor, country = found.debtor, found.country
+    context["debtor"] = debtor
     masked = _masked_id(request, debtor)
     if request.method != "POST":
-        initial = DebtorForm.initial_for(debtor, fingerprint(debtor), mask_id=bool(masked))
+        initial = DebtorForm.initial_for(debtor, found.fingerprint, mask_id=bool(masked))
         form = DebtorForm(initial=initial, creating=False, country=country, masked_id=masked)
         return render(request, "debtors/form.html", {**context, "form": form})
 
@@ -116,22 +83,17 @@ def edit(request: HttpRequest, guid) -> HttpResponse:
     if not form.is_valid():
         return render(request, "debtors/form.html", context, status=INVALID)
     try:
-        services.debtor_update(debtor=debtor, changes=form.debtor_changes(),
+        services.debtor_update(actor=request.user, debtor_guid=guid,
+                               changes=form.debtor_changes(),
                                expected_fingerprint=form.cleaned_data["fingerprint"])
-    except StaleRecord as exc:
-        return _stale(request, form, exc, context, country)
-    except ValidationFailed as exc:
-        exc.add_to_form(form, form.field_map())
-        return render(request, "debtors/form.html", context, status=INVALID)
+    except StaleRecord as error:
+        return _stale(request, form, error, context, country)
     except NotFound:
         messages.error(request, _("The debtor was deleted while you were editing it."))
         return redirect("debtors:search")
-    except Conflict as exc:
-        form.add_error(None, exc.user_message)
-        return render(request, "debtors/form.html", context, status=CONFLICT)
-    except GatewayError as exc:
-        context["banner"] = upstream_banner(exc)
-        return render(request, "debtors/form.html", context, status=UNAVAILABLE)
+    except GatewayError as error:
+        return upstream.respond(request, error, form=form, field_map=form.field_map(),
+                                render=_page(request, context))
     messages.success(request, _("Debtor saved."))
     return redirect(debtor_url(guid))
 
@@ -193,39 +155,38 @@ def _stale(request: HttpRequest, form: DebtorForm, error: StaleRecord, context: 
 @roles.permission_required(roles.EDIT_DEBTORS, action="debtor.delete")
 def delete(request: HttpRequest, guid) -> HttpResponse:
     guid = str(guid)
-    gw = get_gateway()
     context: dict[str, Any] = {"debtor_guid": guid, "back_url": debtor_url(guid)}
+    status = 200
     if request.method == "POST":
         form = FingerprintForm(request.POST)
         form.is_valid()
         try:
-            services.debtor_delete(debtor_guid=guid,
+            services.debtor_delete(actor=request.user, debtor_guid=guid,
                                    expected_fingerprint=form.cleaned_data.get("fingerprint")
                                    or None)
-        except StaleRecord as exc:
-            context.update(debtor=exc.current, fingerprint=exc.current_fingerprint, stale=True)
+        except StaleRecord as error:
+            context.update(debtor=error.current, fingerprint=error.current_fingerprint,
+                           stale=True)
             return render(request, "debtors/delete.html", context, status=CONFLICT)
-        except Conflict as exc:
-            context["blocked"] = exc.detail
         except NotFound:
             messages.info(request, _("The debtor had already been deleted."))
             return redirect("debtors:search")
-        except GatewayError as exc:
-            context["banner"] = upstream_banner(exc)
+        except GatewayError as error:
+            placed = upstream.place(error)
+            status = placed.status
+            context["banner"] = placed.banner
+            if placed.banner is None:  # a refusal: Aptic's reason (e.g. an active case)
+                context["blocked"] = error.detail
         else:
             messages.success(request, _("Debtor deleted."))
             return redirect("debtors:search")
     try:
-        debtor = gw.debtor_get(guid)
-    except NotFound as exc:
-        raise Http404(_("No such debtor.")) from exc
-    except GatewayError as exc:
-        context.setdefault("banner", upstream_banner(exc, retry_url=request.get_full_path()))
-        return render(request, "debtors/delete.html", context, status=UNAVAILABLE)
-    context.update(debtor=debtor, fingerprint=fingerprint(debtor))
-    status = 200
-    if "blocked" in context:
-        status = CONFLICT
-    elif "banner" in context:
-        status = UNAVAILABLE
+        found = selectors.debtor_delete_get(debtor_guid=guid)
+    except NotFound as error:
+        raise Http404(_("No such debtor.")) from error
+    except GatewayError as error:
+        if context.get("banner") is None:
+            context["banner"] = upstream.upstream_banner(error, retry_url=request.get_full_path())
+        return render(request, "debtors/delete.html", context, status=upstream.UNAVAILABLE)
+    context.update(debtor=found.debtor, fingerprint=found.fingerprint)
     return render(request, "debtors/delete.html", context, status=status)
