@@ -17,7 +17,6 @@ from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from backoffice.gateway.audited import Change, reads_for_change  # TEMPORARY for views
 from backoffice.gateway.auth import TokenProvider
 from backoffice.gateway.breaker import Breaker
 from backoffice.gateway.client import ApticClient
@@ -182,7 +181,6 @@ __all__ = [
     "ApticClient",
     "Case",
     "CaseSummary",
-    "Change",
     "CircuitOpen",
     "Conflict",
     "ConnectionFailed",
@@ -222,7 +220,6 @@ __all__ = [
     "fingerprint",
     "gather",
     "get_gateway",
-    "reads_for_change",
     "reset_for_tests",
     "snapshot",
     "swap_gateway",

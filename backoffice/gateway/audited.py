@@ -21,8 +21,7 @@ the entry says so by its class (e.g. `UpstreamTimeout`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -99,17 +98,6 @@ def _perform(change, call, read_before, expected_fingerprint, build, read_after,
     _record(change, outcome=AuditEntry.Outcome.OK, before=before, after=after,
             debtor_guid=debtor_guid, target_id=target_id)
     return result
-
-
-@contextmanager
-def reads_for_change(change: Change) -> Iterator[None]:
-    """TEMPORARY (removed when the views call services only): a view's reads before a change,
-    failing, record the attempted change."""
-    try:
-        yield
-    except GatewayError as exc:
-        _record_failure(change, None, exc)
-        raise
 
 
 def _record_failure(change: Change, before: Any, exc: Exception) -> None:

@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-import httpx
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -128,49 +127,20 @@ def test_edit_inline_keeps_what_is_not_changed(agent_client, debtor, sandbox_api
     assert entry.before["city"] == "Enköping" and entry.after["city"] == "Västerås"
 
 
-class Recorder(httpx.BaseTransport):
-    """Real HTTP to the sandbox, each call to the debtors API noted as "METHOD /debtors/..."."""
-
-    def __init__(self):
-        from backoffice.gateway.transport import http_transport
-
-        self.inner = http_transport()
-        self.calls: list[str] = []
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path
-        if "/debtors/" in path:
-            self.calls.append(f"{request.method} {path[path.index('/debtors/'):]}")
-        return self.inner.handle_request(request)
-
-
-@pytest.fixture
-def recorder(editor_gateway):  # noqa: F811 - the fixture imported above
-    from backoffice.gateway import build_gateway, swap_gateway
-
-    transport = Recorder()
-    client = build_gateway(transport=transport)
-    previous = swap_gateway(client)
-    yield transport
-    swap_gateway(previous)
-    client.pipeline.transport.close()
-
-
-def test_an_address_save_costs_get_put_get(agent_client, debtor, recorder):
+def test_an_address_save_costs_get_put_get(agent_client, debtor):
     """One save through the view: the gateway reads the address (the audit's "before" and the
     stale check), PUTs it with the changes applied and reads it again. Before the update took
     the changes only, the view read the address first to build the body: GET + GET + PUT + GET.
     """
     form = agent_client.get(url("edit", debtor, debtor["postal"]),
                             headers=HTMX).context["panel"].form
-    recorder.calls.clear()
-
-    answer = agent_client.post(url("edit", debtor, debtor["postal"]),
-                               post_data(form, city="Västerås"))
+    with use_transport(Recorder()) as recorder:
+        answer = agent_client.post(url("edit", debtor, debtor["postal"]),
+                                   post_data(form, city="Västerås"))
 
     assert answer.status_code == 302
     one = f"/debtors/{debtor['guid']}/addresses/{debtor['postal']}"
-    assert recorder.calls == [f"GET {one}", f"PUT {one}", f"GET {one}"]
+    assert recorder.ops() == [f"GET {one}", f"PUT {one}", f"GET {one}"]
 
 
 def test_edit_of_an_address_changed_meanwhile_is_refused_and_keeps_the_input(
