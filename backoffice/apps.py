@@ -10,8 +10,6 @@ class BackofficeConfig(AppConfig):
         from backoffice import (
             grants,
             signals,  # noqa: F401  (creates the role groups after migrate)
-            tables_signature_cache,
         )
 
-        tables_signature_cache.install()
         grants.connect()

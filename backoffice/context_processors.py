@@ -1,4 +1,8 @@
-"""Template context for the base layout: the user's role and the navigation it may see."""
+"""Template context for the base layout: the user's role and the navigation it may see.
+
+Counts shown on the items belong to the apps that know them: plans/context_processors.py
+puts the waiting proposals on Approvals, and is the processor settings register.
+"""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -16,12 +20,7 @@ def navigation(request) -> dict:
         items.append({"key": "debtors", "label": _("Debtors"), "url": reverse("debtors:search")})
     if roles.user_can(user, roles.APPROVE_PLANS):
         items.append(
-            {
-                "key": "approvals",
-                "label": _("Approvals"),
-                "url": reverse("plans:approvals"),
-                "badge": _pending_approvals(),
-            }
+            {"key": "approvals", "label": _("Approvals"), "url": reverse("plans:approvals")}
         )
     if roles.user_can(user, roles.VIEW_AUDIT):
         items.append({"key": "audit", "label": _("Audit"), "url": reverse("audit:entries")})
@@ -30,11 +29,3 @@ def navigation(request) -> dict:
         "user_role": role,
         "user_role_label": roles.ROLE_LABELS.get(role, ""),
     }
-
-
-def _pending_approvals() -> int | None:
-    try:
-        from plans.selectors import proposal_pending_count
-    except ImportError:
-        return None
-    return proposal_pending_count()

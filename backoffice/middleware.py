@@ -1,5 +1,6 @@
-"""Request id, idle sessions and per-user language."""
+"""Request id, the acting user, idle sessions and per-user language."""
 
+import dataclasses
 import re
 import time
 import uuid
@@ -20,7 +21,7 @@ def client_ip(request) -> str:
     written by the client and are not trusted. Also used by django-axes for throttling.
     """
     remote = request.META.get("REMOTE_ADDR", "")
-    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    count = settings.TRUSTED_PROXY_COUNT
     if count <= 0:
         return remote
     forwarded = [
@@ -63,6 +64,24 @@ class RequestIdMiddleware:
         return response
 
 
+class ActorMiddleware:
+    """Puts the request's user into the request context, as the actor of gateway calls and
+    audit entries. Goes after AuthenticationMiddleware (the user stays lazy until asked for).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = request_context.set_current(
+            dataclasses.replace(request_context.current(), user=request.user)
+        )
+        try:
+            return self.get_response(request)
+        finally:
+            request_context.reset(token)
+
+
 class UserLanguageMiddleware:
     """Switches to the language in the signed-in user's profile, if they chose one."""
 
@@ -70,15 +89,6 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        ctx = request_context.current()
-        request_context.set_current(
-            request_context.RequestContext(
-                request_id=ctx.request_id,
-                user=request.user,
-                client_ip=ctx.client_ip,
-                user_agent=ctx.user_agent,
-            )
-        )
         language = ""
         if request.user.is_authenticated:
             profile = getattr(request.user, "profile", None)

@@ -1,14 +1,12 @@
-"""The three roles, what each may do, and the guards views use to enforce it.
+"""The three roles, what each may do, and the checks that answer "may this user...?".
 
 Roles are Django groups holding permissions of `backoffice.Access`; a superuser counts as admin.
-Refused writes are recorded in the audit log as `denied` by the guard itself.
+The guard views wear is in backoffice/guards.py, beside the audit call it makes. This module
+imports nothing of the project but the grants cache, so that models, the audit log and the
+guard can all depend on it.
 """
 
-from collections.abc import Callable
-from functools import wraps
-
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.grants import user_grants
@@ -88,43 +86,15 @@ def is_agent_only(user) -> bool:
     return user_role(user) == AGENT
 
 
-def permission_required(codename: str, *, action: str = "") -> Callable:
-    """Refuse the view with 403 unless the user holds `codename`.
-
-    A refused write (anything but GET/HEAD) is recorded in the audit log as `denied`, under
-    `action` when given, else `access.<view name>`.
-    """
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not user_can(request.user, codename):
-                if request.method not in ("GET", "HEAD", "OPTIONS"):
-                    from backoffice.audit.services import audit_denied
-
-                    audit_denied(
-                        request=request,
-                        action=action or f"access.{view.__name__}",
-                        reason=f"missing permission {codename}",
-                        debtor_guid=str(kwargs.get("guid") or kwargs.get("debtor_guid") or ""),
-                    )
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
 def sync_role_groups(using: str = "default") -> None:
     """Create the role groups and give each exactly the permissions of ROLE_PERMISSIONS."""
     from django.contrib.auth.models import Group, Permission
     from django.contrib.contenttypes.models import ContentType
 
-    from backoffice.models import Access
-
+    # Looked up in the app registry: backoffice/models.py takes PERMISSIONS from here.
+    access = apps.get_model("backoffice", "Access")
     content_type = ContentType.objects.db_manager(using).get_for_model(
-        Access, for_concrete_model=False
+        access, for_concrete_model=False
     )
     by_codename = {}
     for codename, label in PERMISSIONS.items():

@@ -3,11 +3,11 @@
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
+from backoffice.roles import sync_role_groups
+
 
 @receiver(post_migrate)
 def ensure_role_groups(sender, using="default", **kwargs) -> None:
     if getattr(sender, "name", "") != "backoffice" or using != "default":
         return
-    from backoffice.roles import sync_role_groups
-
     sync_role_groups(using=using)

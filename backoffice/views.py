@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from backoffice import roles
 from backoffice.forms import ProfileForm
+from backoffice.gateway import aptic_status
 from backoffice.models import UserProfile
 
 
@@ -45,19 +46,11 @@ def _database_status() -> str:
     return "ok"
 
 
-def _aptic_status() -> str:
-    try:
-        from backoffice.gateway import aptic_status
-    except ImportError:
-        return "unknown"
-    return aptic_status()
-
-
 @login_not_required
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers: 200 while the database answers, with Aptic's state alongside."""
     database = _database_status()
-    body = {"database": database, "aptic": _aptic_status()}
+    body = {"database": database, "aptic": aptic_status()}
     return JsonResponse(body, status=200 if database == "ok" else 503)

@@ -34,7 +34,7 @@ def configured_actions() -> list[CustomAction]:
             body=dict(entry.get("body") or {}),
             run_async=bool(entry.get("async", False)),
         )
-        for entry in getattr(settings, "CUSTOM_ACTIONS", ())
+        for entry in settings.CUSTOM_ACTIONS
     ]
 
 

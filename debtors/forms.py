@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice.gateway import JuridicalType
 from backoffice.templatetags.formatting import babel_locale
+from debtors.tables import DEBTOR_ORDER_FIELDS
 
 PAGE_SIZES = (25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
@@ -72,8 +73,6 @@ class SearchForm(forms.Form):
 
     def clean_sort(self) -> str:
         """Only columns that sort upstream; anything else falls back to the default order."""
-        from debtors.tables import DEBTOR_ORDER_FIELDS
-
         aliases = [a.strip() for a in (self.cleaned_data.get("sort") or "").split(",")]
         return ",".join(a for a in aliases if a.lstrip("-") in DEBTOR_ORDER_FIELDS)
 

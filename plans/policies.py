@@ -43,7 +43,7 @@ def may_view_proposal(user: Any, proposal: PlanProposal) -> bool:
 
 def direct_activation_limits() -> dict[str, Any] | None:
     """The policy's limits when agents may activate small plans themselves, else None."""
-    policy = getattr(settings, "PLAN_AGENT_ACTIVATION", None) or {}
+    policy = settings.PLAN_AGENT_ACTIVATION or {}
     if not policy.get("enabled"):
         return None
     return {"max_total": Decimal(str(policy.get("max_total", "0"))),

@@ -104,7 +104,7 @@ class CalculatorSetup:
 
 
 def fee_defaults(currency: str) -> dict[str, Decimal]:
-    defaults = getattr(settings, "PLAN_FEE_DEFAULTS", {}).get(currency or "", {})
+    defaults = settings.PLAN_FEE_DEFAULTS.get(currency or "", {})
     return {name: defaults.get(name, ZERO) for name in ("registration", "invoice", "reminder")}
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from backoffice.audit import actions
 from backoffice.audit.models import AuditEntry
+from backoffice.gateway import F, GatewayError, get_gateway
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +65,6 @@ def debtor_guid_for_reference(*, reference: str) -> DebtorResolution:
     The audit log stores GUIDs only; a reference is resolved against Aptic's current debtors,
     so the reference of a deleted debtor no longer resolves (search by its GUID instead).
     """
-    from backoffice.gateway import F, GatewayError, get_gateway
-
     try:
         page = get_gateway().debtor_list(filter=F.eq("debtor_reference", reference), top=2)
     except GatewayError:

@@ -14,7 +14,7 @@ from django_htmx.http import push_url
 from django_tables2 import RequestConfig
 from django_tables2.paginators import LazyPaginator
 
-from backoffice import roles
+from backoffice import guards, roles
 from backoffice.audit import actions, selectors
 from backoffice.audit.diff import diff_states
 from backoffice.audit.export import FORMATS, export_response
@@ -70,7 +70,7 @@ def _export_query(request: HttpRequest) -> str:
 
 
 @require_GET
-@roles.permission_required(roles.VIEW_AUDIT)
+@guards.permission_required(roles.VIEW_AUDIT)
 def entries(request: HttpRequest) -> HttpResponse:
     """The list; an htmx request gets only the `results` partial (the table and its bar)."""
     form = _filter_form(request)
@@ -113,7 +113,7 @@ def _raw_parts(entry: AuditEntry) -> list[dict]:
 
 
 @require_GET
-@roles.permission_required(roles.VIEW_AUDIT)
+@guards.permission_required(roles.VIEW_AUDIT)
 def entry(request: HttpRequest, entry_id: int) -> HttpResponse:
     try:
         record = selectors.audit_entry_get(entry_id=entry_id)
@@ -131,7 +131,7 @@ def entry(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 
 @require_GET
-@roles.permission_required(roles.VIEW_AUDIT)
+@guards.permission_required(roles.VIEW_AUDIT)
 def export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
     """The current filtered view, streamed; recorded as an `audit.export` entry first."""
     if fmt not in FORMATS:
@@ -155,7 +155,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpRespon
 
 
 @require_http_methods(["GET", "POST"])
-@roles.permission_required(roles.VIEW_AUDIT)
+@guards.permission_required(roles.VIEW_AUDIT)
 def integrity(request: HttpRequest) -> HttpResponse:
     """GET explains; POST walks the whole chain (about a minute per million entries)."""
     context = {"checked": False}

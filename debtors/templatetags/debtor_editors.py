@@ -4,6 +4,7 @@ from django import template
 
 from backoffice.gateway import fingerprint as record_fingerprint
 from debtors.custom_actions import CustomAction, actions_for, can_run_any, configured_actions
+from debtors.forms_actions import ServiceJsonForm
 
 register = template.Library()
 
@@ -33,6 +34,4 @@ def service_definitions() -> list[str]:
 @register.simple_tag
 def blank_service_json_form():
     """An empty JSON-body form, for pages that show the actions panel without one."""
-    from debtors.forms_actions import ServiceJsonForm
-
     return ServiceJsonForm()

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from backoffice import roles, upstream
+from backoffice import guards, roles, upstream
 from backoffice.audit.services import audit_denied
 from backoffice.gateway import GatewayError, NotFound, ServiceResult, ValidationFailed
 from backoffice.upstream import INVALID
@@ -80,7 +80,7 @@ def _fault(request: HttpRequest, guid: str, error: GatewayError, **state: Any) -
 
 @require_POST
 @vary_on_headers("HX-Request")
-@roles.permission_required(roles.VIEW_DEBTORS, action="service.invoke")
+@guards.permission_required(roles.VIEW_DEBTORS, action="service.invoke")
 def run(request: HttpRequest, guid) -> HttpResponse:
     """One of the configured actions the user's role may run."""
     guid = str(guid)
@@ -108,7 +108,7 @@ def run(request: HttpRequest, guid) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-@roles.permission_required(roles.RUN_ANY_SERVICE, action="service.invoke")
+@guards.permission_required(roles.RUN_ANY_SERVICE, action="service.invoke")
 def run_json(request: HttpRequest, guid) -> HttpResponse:
     """Any service definition with a JSON body (admins)."""
     guid = str(guid)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from backoffice import roles
+from backoffice import guards, roles
 from backoffice.gateway import Address, GatewayError, NotFound, StaleRecord
 from backoffice.upstream import CONFLICT, INVALID
 from debtors import services
@@ -71,7 +71,7 @@ def _expected(request: HttpRequest) -> str | None:
 
 @require_GET
 @vary_on_headers("HX-Request")
-@roles.permission_required(roles.VIEW_DEBTORS)
+@guards.permission_required(roles.VIEW_DEBTORS)
 def panel(request: HttpRequest, guid) -> HttpResponse:
     """The panel as it is (also what Cancel goes back to)."""
     return EDITOR.render(request, str(guid), focus=True)
@@ -79,7 +79,7 @@ def panel(request: HttpRequest, guid) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-@roles.permission_required(roles.EDIT_DEBTORS, action="address.create")
+@guards.permission_required(roles.EDIT_DEBTORS, action="address.create")
 def add(request: HttpRequest, guid) -> HttpResponse:
     guid = str(guid)
     if request.method != "POST":
@@ -97,7 +97,7 @@ def add(request: HttpRequest, guid) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-@roles.permission_required(roles.EDIT_DEBTORS, action="address.update")
+@guards.permission_required(roles.EDIT_DEBTORS, action="address.update")
 def edit(request: HttpRequest, guid, address_guid) -> HttpResponse:
     """A save sends the changes only: the gateway reads the address (the stale check), PUTs it
     with the changes applied and reads it again."""
@@ -152,7 +152,7 @@ def _initial(found: PanelItem[Address]) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-@roles.permission_required(roles.EDIT_DEBTORS, action="address.delete")
+@guards.permission_required(roles.EDIT_DEBTORS, action="address.delete")
 def delete(request: HttpRequest, guid, address_guid) -> HttpResponse:
     """GET asks for confirmation (inline); POST deletes."""
     guid, address_guid = str(guid), str(address_guid)
@@ -192,7 +192,7 @@ def _one_button(request: HttpRequest, guid: str, change, notice: str,
 
 @require_POST
 @vary_on_headers("HX-Request")
-@roles.permission_required(roles.EDIT_DEBTORS, action="address.update")
+@guards.permission_required(roles.EDIT_DEBTORS, action="address.update")
 def make_default(request: HttpRequest, guid, address_guid) -> HttpResponse:
     guid, address_guid = str(guid), str(address_guid)
     expected = _expected(request)
@@ -207,7 +207,7 @@ def make_default(request: HttpRequest, guid, address_guid) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-@roles.permission_required(roles.EDIT_DEBTORS, action="address.update")
+@guards.permission_required(roles.EDIT_DEBTORS, action="address.update")
 def mark_not_valid(request: HttpRequest, guid, address_guid) -> HttpResponse:
     """GET opens the inline date form (today by default); POST marks the address."""
     guid, address_guid = str(guid), str(address_guid)

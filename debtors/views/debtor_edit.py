@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from backoffice import roles, upstream
+from backoffice import guards, roles, upstream
 from backoffice.gateway import Debtor, GatewayError, NotFound, StaleRecord, UpstreamTimeout
 from backoffice.templatetags.formatting import masked_id
 from backoffice.upstream import CONFLICT, INVALID
@@ -32,7 +32,7 @@ def _page(request: HttpRequest, context: dict[str, Any]):
 
 
 @require_http_methods(["GET", "POST"])
-@roles.permission_required(roles.EDIT_DEBTORS, action="debtor.create")
+@guards.permission_required(roles.EDIT_DEBTORS, action="debtor.create")
 def create(request: HttpRequest) -> HttpResponse:
     form = DebtorForm(request.POST if request.method == "POST" else None, creating=True)
     context: dict[str, Any] = {"form": form, "title": _("New debtor"), "creating": True}
@@ -53,7 +53,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@roles.permission_required(roles.EDIT_DEBTORS, action="debtor.update")
+@guards.permission_required(roles.EDIT_DEBTORS, action="debtor.update")
 def edit(request: HttpRequest, guid) -> HttpResponse:
     """The form needs the debtor's country and whether its ID number is masked, so a save
     reads the debtor first; the update itself sends the changes only."""
@@ -152,7 +152,7 @@ def _stale(request: HttpRequest, form: DebtorForm, error: StaleRecord, context: 
 
 
 @require_http_methods(["GET", "POST"])
-@roles.permission_required(roles.EDIT_DEBTORS, action="debtor.delete")
+@guards.permission_required(roles.EDIT_DEBTORS, action="debtor.delete")
 def delete(request: HttpRequest, guid) -> HttpResponse:
     guid = str(guid)
     context: dict[str, Any] = {"debtor_guid": guid, "back_url": debtor_url(guid)}

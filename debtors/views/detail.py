@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
-from backoffice import roles
+from backoffice import guards, roles
 from backoffice.audit.actions import action_label
 from backoffice.audit.tables import OUTCOME_TAGS
 from backoffice.gateway import Debtor, GatewayError, NotFound
@@ -79,7 +79,7 @@ def _page_context(request: HttpRequest, view: selectors.Debtor360, **profile) ->
 
 
 @require_GET
-@roles.permission_required(roles.VIEW_DEBTORS)
+@guards.permission_required(roles.VIEW_DEBTORS)
 def detail(request: HttpRequest, guid: UUID) -> HttpResponse:
     """The 360: every part read side by side; a failing part shows its own message."""
     view = selectors.debtor_360(debtor_guid=str(guid))
@@ -90,7 +90,7 @@ def detail(request: HttpRequest, guid: UUID) -> HttpResponse:
 
 @require_GET
 @vary_on_headers("HX-Request")
-@roles.permission_required(roles.VIEW_DEBTORS)
+@guards.permission_required(roles.VIEW_DEBTORS)
 def case(request: HttpRequest, guid: UUID, case_guid: UUID) -> HttpResponse:
     """One case's details: the panel for htmx, a page of its own without JavaScript."""
     fragment = is_fragment(request)
@@ -112,7 +112,7 @@ def case(request: HttpRequest, guid: UUID, case_guid: UUID) -> HttpResponse:
 
 @require_POST
 @vary_on_headers("HX-Request")
-@roles.permission_required(roles.REVEAL_PERSONAL_DATA, action="pii.reveal")
+@guards.permission_required(roles.REVEAL_PERSONAL_DATA, action="pii.reveal")
 def reveal(request: HttpRequest, guid: UUID) -> HttpResponse:
     """Shows the full ID number once a reason is given; the read lands in the audit log.
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from backoffice import roles
+from backoffice import guards, roles
 from backoffice.gateway import Conflict, GatewayError, NotFound, StaleRecord
 from backoffice.upstream import CONFLICT, INVALID
 from debtors import services
@@ -49,14 +49,14 @@ def _refused(request: HttpRequest, guid: str, error: GatewayError, form: ExtraFi
 
 @require_GET
 @vary_on_headers("HX-Request")
-@roles.permission_required(roles.VIEW_DEBTORS)
+@guards.permission_required(roles.VIEW_DEBTORS)
 def panel(request: HttpRequest, guid) -> HttpResponse:
     return EDITOR.render(request, str(guid), focus=True)
 
 
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-@roles.permission_required(roles.EDIT_DEBTORS, action="extrafield.create")
+@guards.permission_required(roles.EDIT_DEBTORS, action="extrafield.create")
 def add(request: HttpRequest, guid) -> HttpResponse:
     guid = str(guid)
     if request.method != "POST":
@@ -77,7 +77,7 @@ def add(request: HttpRequest, guid) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-@roles.permission_required(roles.EDIT_DEBTORS, action="extrafield.update")
+@guards.permission_required(roles.EDIT_DEBTORS, action="extrafield.update")
 def edit(request: HttpRequest, guid, name: str) -> HttpResponse:
     guid = str(guid)
     if request.method != "POST":
@@ -118,7 +118,7 @@ def edit(request: HttpRequest, guid, name: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-@roles.permission_required(roles.EDIT_DEBTORS, action="extrafield.delete")
+@guards.permission_required(roles.EDIT_DEBTORS, action="extrafield.delete")
 def delete(request: HttpRequest, guid, name: str) -> HttpResponse:
     guid = str(guid)
     if request.method != "POST":

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from backoffice import roles
+from backoffice import guards, roles
 from backoffice.htmx import is_fragment
 from backoffice.upstream import INVALID
 from debtors.forms import SavedSearchForm, SearchForm
@@ -32,7 +32,7 @@ def _menu(request: HttpRequest, *, status: int = 200, notice: str = "",
 
 @require_POST
 @vary_on_headers("HX-Request")
-@roles.permission_required(roles.VIEW_DEBTORS, action="saved_search.create")
+@guards.permission_required(roles.VIEW_DEBTORS, action="saved_search.create")
 def create(request: HttpRequest) -> HttpResponse:
     """Saves the posted search parameters (the search form's fields) under a name."""
     form = SavedSearchForm(request.POST)
@@ -54,7 +54,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @vary_on_headers("HX-Request")
-@roles.permission_required(roles.VIEW_DEBTORS, action="saved_search.delete")
+@guards.permission_required(roles.VIEW_DEBTORS, action="saved_search.delete")
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Deletes one of the user's own saved searches (someone else's: 403; unknown: 404)."""
     try:

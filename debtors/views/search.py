@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
-from backoffice import roles
+from backoffice import guards, roles
 from backoffice.gateway import GatewayError
 from backoffice.htmx import is_fragment
 from backoffice.upstream import upstream_banner
@@ -85,7 +85,7 @@ def _table_params(form: SearchForm, table: DebtorTable) -> dict[str, str]:
 
 @require_GET
 @vary_on_headers("HX-Request")
-@roles.permission_required(roles.VIEW_DEBTORS)
+@guards.permission_required(roles.VIEW_DEBTORS)
 def search(request: HttpRequest) -> HttpResponse:
     """The search page; an htmx request gets only the `results` partial."""
     form = SearchForm(request.GET)

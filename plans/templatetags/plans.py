@@ -11,6 +11,7 @@ from backoffice import roles
 from backoffice.gateway import PaymentPlan, PlanState, PlanType
 from plans import policies
 from plans.models import PlanProposal
+from plans.schedule import schedule_rows_html
 from plans.selectors import proposal_by_plan_map
 
 register = template.Library()
@@ -76,6 +77,4 @@ def plan_type_label(value: Any) -> str:
 @register.simple_tag
 def schedule_rows(plan: Any) -> str:
     """The schedule table's body rows: `{% schedule_rows plan %}` (see plans/schedule.py)."""
-    from plans.schedule import schedule_rows_html
-
     return schedule_rows_html(getattr(plan, "periods", ()) or ())

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from backoffice import roles, upstream
+from backoffice import guards, roles, upstream
 from backoffice.gateway import Conflict, GatewayError, NotFound, PlanState
 from plans import policies, selectors, services
 from plans.chart import plan_chart_svg
@@ -26,7 +26,7 @@ QUEUE_PAGE_SIZE = 50
 
 
 @require_GET
-@roles.permission_required(roles.APPROVE_PLANS)
+@guards.permission_required(roles.APPROVE_PLANS)
 def approvals(request: HttpRequest) -> HttpResponse:
     """Open proposals, oldest first, filterable."""
     proposers, currencies = selectors.proposal_filter_choices()
@@ -45,7 +45,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@roles.permission_required(roles.PROPOSE_PLANS)
+@guards.permission_required(roles.PROPOSE_PLANS)
 def my_proposals(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.proposal_list(proposed_by=request.user), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page"))
@@ -97,7 +97,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@roles.permission_required(roles.APPROVE_PLANS, action="plan.activate")
+@guards.permission_required(roles.APPROVE_PLANS, action="plan.activate")
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(PlanProposal.objects.select_related("proposed_by"), pk=pk)
     back = reverse("plans:proposal", args=[proposal.pk])
@@ -131,7 +131,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@roles.permission_required(roles.APPROVE_PLANS, action="plan.delete")
+@guards.permission_required(roles.APPROVE_PLANS, action="plan.delete")
 def reject(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(PlanProposal.objects.select_related("proposed_by"), pk=pk)
     form = RejectForm(request.POST)

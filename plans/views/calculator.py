@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from backoffice import roles, upstream
+from backoffice import guards, roles, upstream
 from backoffice.gateway import GatewayError, NotFound, PaymentPlan, ValidationFailed
 from backoffice.htmx import is_fragment
 from plans import policies, selectors, services
@@ -183,7 +183,7 @@ PIN_ACTIONS = ("pin", "unpin")
 
 
 @require_http_methods(["GET", "POST"])
-@roles.permission_required(roles.CALCULATE_PLANS, action="plan.calculate")
+@guards.permission_required(roles.CALCULATE_PLANS, action="plan.calculate")
 @vary_on_headers("HX-Request")
 def calculator(request: HttpRequest, guid) -> HttpResponse:
     """The one calculator URL. GET shows the defaults already calculated; a POST recalculates
@@ -219,7 +219,7 @@ def calculator(request: HttpRequest, guid) -> HttpResponse:
 
 
 @require_POST
-@roles.permission_required(roles.PROPOSE_PLANS, action="plan.create")
+@guards.permission_required(roles.PROPOSE_PLANS, action="plan.create")
 def propose(request: HttpRequest, guid) -> HttpResponse:
     """Creates the calculated plan as a proposal (and, under the optional policy and when
     asked, activates it at once); back to the calculator with the input kept on failure."""

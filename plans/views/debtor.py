@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from backoffice import roles, upstream
+from backoffice import guards, roles, upstream
 from backoffice.gateway import GatewayError, NotFound, PlanState, StaleRecord, ValidationFailed
 from backoffice.htmx import is_fragment
 from plans import policies, selectors, services
@@ -32,7 +32,7 @@ def _panel_context(guid: str) -> dict[str, Any]:
 
 
 @require_GET
-@roles.permission_required(roles.VIEW_DEBTORS)
+@guards.permission_required(roles.VIEW_DEBTORS)
 @vary_on_headers("HX-Request")
 def debtor_plans(request: HttpRequest, guid) -> HttpResponse:
     """The panel on its own: the partial for htmx, a small page otherwise."""
@@ -74,7 +74,7 @@ def _done_url(proposal: PlanProposal | None, guid: str) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@roles.permission_required(roles.PROPOSE_PLANS, action="plan.update")
+@guards.permission_required(roles.PROPOSE_PLANS, action="plan.update")
 def edit_payments(request: HttpRequest, guid, plan_guid) -> HttpResponse:
     """The proposal's deviating payments (P4); the proposal goes back to the queue as changed."""
     guid, plan_guid = str(guid), str(plan_guid)
@@ -129,7 +129,7 @@ def edit_payments(request: HttpRequest, guid, plan_guid) -> HttpResponse:
 
 
 @require_POST
-@roles.permission_required(roles.PROPOSE_PLANS, action="plan.delete")
+@guards.permission_required(roles.PROPOSE_PLANS, action="plan.delete")
 @vary_on_headers("HX-Request")
 def withdraw(request: HttpRequest, guid, plan_guid) -> HttpResponse:
     """Deletes a proposal (P5); the panel is shown again for htmx, else back to `next`."""
@@ -160,7 +160,7 @@ def withdraw(request: HttpRequest, guid, plan_guid) -> HttpResponse:
 
 
 @require_GET
-@roles.permission_required(roles.VIEW_DEBTORS)
+@guards.permission_required(roles.VIEW_DEBTORS)
 def agreement(request: HttpRequest, guid, plan_guid) -> HttpResponse:
     """A printable agreement of an active or proposed plan."""
     guid, plan_guid = str(guid), str(plan_guid)
@@ -176,7 +176,7 @@ def agreement(request: HttpRequest, guid, plan_guid) -> HttpResponse:
     return render(request, "plans/agreement.html", {
         "debtor_guid": guid, "agreement": data, "plan": data.plan, "debtor": data.debtor,
         "address": data.address, "cases": data.cases, "currency": data.plan.currency_code or "",
-        "agency": getattr(settings, "PLAN_AGREEMENT_AGENCY", {}),
+        "agency": settings.PLAN_AGREEMENT_AGENCY,
         "proposal": selectors.proposal_get(plan_guid=plan_guid),
         "debtor_url": debtor_page_url(guid),
         "figures": plan_figures(data.plan),

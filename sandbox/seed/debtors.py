@@ -1,29 +1,15 @@
-"""A deterministic, realistic Nordic demo portfolio for the sandbox.
+"""Debtors of the demo portfolio: one drawn per (seed, index), and the batch insert.
 
 Debtor number i of seed S is drawn from its own `random.Random` seeded with (S, i), so the
 same seed always yields the same debtors, GUIDs included, and a larger --debtors only adds
-debtors. Seeding is idempotent: debtors whose GUID exists are skipped.
-
-Speed: 100,000 debtors with their rows must go in well under 2 minutes, and model instances
-plus Django's INSERT compiler cost more than that. So rows are plain dicts of model-field
-values, written with one `executemany` per table and batch (see `_insert_rows`), one
-transaction per batch.
-
-Payment plans (part 2) join in through an optional module `sandbox/seed_plans.py` defining
-`seed_batch(batch: list[SeededDebtor], *, seed: int) -> None`, called inside each batch's
-transaction after its rows exist; then `debtor["id"]` and each `case["id"]` are set.
+debtors.
 """
 
 import datetime as dt
-import importlib
 import random
 import unicodedata
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
-
-from django.db import connections, transaction
 
 from sandbox import idnumbers
 from sandbox.casefold import casefold
@@ -39,8 +25,7 @@ from sandbox.models import (
     JuridicalType,
     NotificationChannel,
 )
-from sandbox.router import SANDBOX_DB
-from sandbox.seed_data import (
+from sandbox.seed.data import (
     ACTIVE_SUB_STATUSES,
     CASE_SERVICES,
     CLOSURE_CODES,
@@ -53,38 +38,17 @@ from sandbox.seed_data import (
     Country,
     Place,
 )
-from sandbox.services import (
+from sandbox.seed.rows import ANCHOR, SeededDebtor, SeedResult, ids_by_guid, insert_rows
+from sandbox.store.debtors import (
     compose_full_address,
     luhn_check_digit,
     next_case_number,
     next_debtor_reference,
 )
 
-# Dates are drawn back from a fixed day, so that a seed gives the same data on any day.
-ANCHOR = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 CENT = Decimal("0.01")
 CASES_PER_DEBTOR = (0, 1, 2, 3, 4, 5)
 CASES_WEIGHTS = (10, 35, 25, 15, 10, 5)
-
-
-@dataclass
-class SeededDebtor:
-    """One generated debtor and its rows, as dicts of model-field values (`id` once saved)."""
-
-    index: int
-    debtor: dict
-    addresses: list[dict] = field(default_factory=list)
-    cases: list[dict] = field(default_factory=list)
-    extra_fields: list[dict] = field(default_factory=list)
-
-
-@dataclass
-class SeedResult:
-    created: int = 0
-    skipped: int = 0
-    addresses: int = 0
-    cases: int = 0
-    extra_fields: int = 0
 
 
 def debtor_rng(seed: int, index: int) -> random.Random:
@@ -93,6 +57,11 @@ def debtor_rng(seed: int, index: int) -> random.Random:
 
 def _guid(rng: random.Random) -> uuid.UUID:
     return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
+def debtor_guid(seed: int, index: int) -> uuid.UUID:
+    """The GUID `generate_debtor(seed, index)` gives its debtor, without drawing the rest."""
+    return _guid(debtor_rng(seed, index))
 
 
 def _ascii(text: str) -> str:
@@ -280,63 +249,8 @@ def generate_debtor(seed: int, index: int) -> SeededDebtor:
     return seeded
 
 
-# --- Fast inserts ----------------------------------------------------------------------------
-
-
-def _converter(model_field, connection) -> Callable | None:
-    """A quick value adapter for the column (None: the value goes in as it is)."""
-    kind = model_field.get_internal_type()
-    ops = connection.ops
-    if kind == "UUIDField":
-        return None if connection.features.has_native_uuid_field else (lambda v: v.hex)
-    if kind == "DateTimeField":
-        return ops.adapt_datetimefield_value
-    if kind == "DateField":
-        return ops.adapt_datefield_value
-    if kind == "DecimalField":
-        return lambda v: ops.adapt_decimalfield_value(
-            v, model_field.max_digits, model_field.decimal_places
-        )
-    if kind == "JSONField":
-        return lambda v: model_field.get_db_prep_save(v, connection)
-    return None
-
-
-def _insert_rows(model, rows: list[dict]) -> None:
-    """INSERTs the rows with one executemany; fields a row leaves out get their default."""
-    if not rows:
-        return
-    connection = connections[SANDBOX_DB]
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: f.get_default() for f in fields}
-    converters = [(f.attname, _converter(f, connection)) for f in fields]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from model metadata
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    params = []
-    for row in rows:
-        values = []
-        for name, convert in converters:
-            value = row.get(name, defaults[name])
-            values.append(convert(value) if convert and value is not None else value)
-        params.append(values)
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-
-
-def _ids_by_guid(model, rows: list[dict]) -> None:
-    """Sets row["id"] from the database, matching on the rows' GUIDs."""
-    ids = dict(
-        model.objects.filter(guid__in=[row["guid"] for row in rows]).values_list("guid", "id")
-    )
-    for row in rows:
-        row["id"] = ids[row["guid"]]
-
-
-def _insert(batch: list[SeededDebtor], result: SeedResult) -> None:
+def insert_debtors(batch: list[SeededDebtor], *, result: SeedResult) -> None:
+    """Writes the batch's debtors, addresses, cases and extra fields; sets their `id`s."""
     reference = int(next_debtor_reference())
     case_number = int(next_case_number())
     debtors = []
@@ -346,8 +260,8 @@ def _insert(batch: list[SeededDebtor], result: SeedResult) -> None:
         for name in DEBTOR_FOLDED_FIELDS:
             row[f"{name}_folded"] = casefold(row.get(name))
         debtors.append(row)
-    _insert_rows(Debtor, debtors)
-    _ids_by_guid(Debtor, debtors)
+    insert_rows(Debtor, debtors)
+    ids_by_guid(Debtor, debtors)
     addresses, cases, extra_fields = [], [], []
     for seeded in batch:
         for row in (*seeded.addresses, *seeded.cases, *seeded.extra_fields):
@@ -359,51 +273,11 @@ def _insert(batch: list[SeededDebtor], result: SeedResult) -> None:
         addresses += seeded.addresses
         cases += seeded.cases
         extra_fields += seeded.extra_fields
-    _insert_rows(Address, addresses)
-    _insert_rows(Case, cases)
-    _ids_by_guid(Case, cases)
-    _insert_rows(ExtraField, extra_fields)
+    insert_rows(Address, addresses)
+    insert_rows(Case, cases)
+    ids_by_guid(Case, cases)
+    insert_rows(ExtraField, extra_fields)
     result.created += len(batch)
     result.addresses += len(addresses)
     result.cases += len(cases)
     result.extra_fields += len(extra_fields)
-
-
-def _plan_seeder() -> Callable | None:
-    try:
-        module = importlib.import_module("sandbox.seed_plans")
-    except ModuleNotFoundError as exc:
-        if exc.name != "sandbox.seed_plans":
-            raise
-        return None
-    return getattr(module, "seed_batch", None)
-
-
-def seed_portfolio(
-    *, debtors: int, seed: int, batch_size: int = 2000,
-    progress: Callable[[SeedResult], None] | None = None,
-) -> SeedResult:
-    """Makes sure debtors 0..debtors-1 of `seed` exist; returns what was created/skipped."""
-    result = SeedResult()
-    plan_seeder = _plan_seeder()
-    for start in range(0, debtors, batch_size):
-        indexes = range(start, min(start + batch_size, debtors))
-        guids = {index: _guid(debtor_rng(seed, index)) for index in indexes}
-        with transaction.atomic(using=SANDBOX_DB):
-            existing = set(
-                Debtor.objects.filter(guid__in=guids.values()).values_list("guid", flat=True)
-            )
-            batch = [generate_debtor(seed, index) for index in indexes
-                     if guids[index] not in existing]
-            result.skipped += len(indexes) - len(batch)
-            if batch:
-                _insert(batch, result)
-                if plan_seeder:
-                    plan_seeder(batch, seed=seed)
-        if progress:
-            progress(result)
-    if result.created:
-        # Fresh statistics, so the planner picks the right index for filtered lists.
-        with connections[SANDBOX_DB].cursor() as cursor:
-            cursor.execute("ANALYZE")
-    return result

@@ -1,9 +1,10 @@
 """Payment plans for the demo portfolio: some debtors get an active plan, some a proposal.
 
-sandbox/seed.py calls `seed_batch` inside each batch's transaction, after the batch's rows
-exist. Each debtor's plan is drawn from its own `random.Random` seeded with (seed, index),
-and calculated from a fixed day near the seed's anchor, so a seed gives the same plans on any
-day; seeding stays idempotent because seed.py only hands over debtors it has just created.
+The portfolio calls `insert_plans` inside each batch's transaction, after the batch's rows
+exist (so `debtor["id"]` and each `case["id"]` are set). Each debtor's plan is drawn from its
+own `random.Random` seeded with (seed, index), and calculated from a fixed day near the seed's
+anchor, so a seed gives the same plans on any day; seeding stays idempotent because only
+debtors just created are handed over.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from sandbox.models.plans import (
     PaymentPlanPeriod,
     PlanState,
 )
-from sandbox.plan_services import weighted_rate
-from sandbox.seed import ANCHOR, SeededDebtor, _ids_by_guid, _insert_rows
+from sandbox.seed.rows import ANCHOR, SeededDebtor, ids_by_guid, insert_rows
+from sandbox.store.plans import weighted_rate
 
 ACTIVE_SHARE = 0.06  # of the debtors with an open balance
 PROPOSAL_SHARE = 0.04
@@ -99,22 +100,22 @@ def _plan_for(seeded: SeededDebtor, rng: random.Random) -> tuple[dict, list, lis
     return plan, periods, cases
 
 
-def seed_batch(batch: list[SeededDebtor], *, seed: int) -> None:
-    """Adds the batch's demo plans (called by sandbox.seed.seed_portfolio)."""
+def insert_plans(batch: list[SeededDebtor], *, seed: int) -> None:
+    """Adds the batch's demo plans."""
     made = []
     for seeded in batch:
         made_one = _plan_for(seeded, random.Random(f"collect-desk-plans:{seed}:{seeded.index}"))
         if made_one:
             made.append(made_one)
     plans = [plan for plan, _, _ in made]
-    _insert_rows(PaymentPlan, plans)
+    insert_rows(PaymentPlan, plans)
     if not plans:
         return
-    _ids_by_guid(PaymentPlan, plans)
+    ids_by_guid(PaymentPlan, plans)
     periods, links = [], []
     for plan, plan_periods, cases in made:
         periods += [{**row, "plan_id": plan["id"]} for row in plan_periods]
         links += [{"plan_id": plan["id"], "case_id": case["id"],
                    "plan_active": plan["active"] == PlanState.ACTIVE} for case in cases]
-    _insert_rows(PaymentPlanPeriod, periods)
-    _insert_rows(PaymentPlanCase, links)
+    insert_rows(PaymentPlanPeriod, periods)
+    insert_rows(PaymentPlanCase, links)
