@@ -13,15 +13,24 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+
+from backoffice import roles
+from backoffice.audit.models import AuditEntry
+from backoffice.audit.services import audit_record
 from backoffice.gateway import (
     Address,
     AddressInput,
+    Change,
     Debtor,
     DebtorInput,
     ExtraField,
     ServiceResult,
     get_gateway,
+    reads_for_change,
 )
+from debtors import selectors
+from debtors.custom_actions import CustomAction, action_for
 
 # --- Debtors -------------------------------------------------------------------------------------
 
@@ -30,6 +39,14 @@ def debtor_create(*, actor: Any, changes: Mapping[str, Any],
                   address: Mapping[str, Any]) -> Debtor:
     """A new debtor; `address` (street ... country_code) becomes its default LEGAL address."""
     return get_gateway().debtor_create(DebtorInput(**{**changes, **address}), actor=actor)
+
+
+def debtor_update_read(*, actor: Any, debtor_guid: str) -> selectors.DebtorEdit:
+    """The read a save starts with (validating the form needs the debtor's country and
+    whether its ID number is masked); when it fails, the attempted update is recorded."""
+    attempt = Change("debtor.update", debtor_guid, "debtor", debtor_guid, actor=actor)
+    with reads_for_change(attempt):
+        return selectors.debtor_edit_get(debtor_guid=debtor_guid)
 
 
 def debtor_update(*, actor: Any, debtor_guid: str, changes: Mapping[str, Any],
@@ -106,6 +123,20 @@ def extra_field_delete(*, actor: Any, debtor_guid: str, name: str,
 
 def action_run(*, actor: Any, debtor_guid: str, definition: str,
                body: Mapping[str, Any] | None = None, run_async: bool = False) -> ServiceResult:
-    """Invokes a service definition for the debtor (S1)."""
+    """Invokes a service definition for the debtor (S1): any one, with any body (the view
+    checks RUN_ANY_SERVICE)."""
     return get_gateway().service_invoke(debtor_guid, definition, body or {}, actor=actor,
                                         run_async=run_async)
+
+
+def configured_action_get(*, actor: Any, debtor_guid: str, definition: str) -> CustomAction:
+    """The configured action `definition`, if the actor's role may run it; otherwise the
+    refused attempt is recorded as `denied` and PermissionDenied raised."""
+    action = action_for(actor, definition)
+    if action is None:
+        audit_record(action="service.invoke", outcome=AuditEntry.Outcome.DENIED, actor=actor,
+                     debtor_guid=debtor_guid, target_type="service", target_id=definition,
+                     reason=f"action {definition[:100]!r} not allowed for role "
+                            f"{roles.user_role(actor)}")
+        raise PermissionDenied
+    return action

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from backoffice.audit.models import AuditEntry
 from backoffice.audit.services import audit_record
 from backoffice.gateway import (
+    Change,
     Conflict,
     GatewayError,
     NotFound,
@@ -27,11 +28,10 @@ from backoffice.gateway import (
     PlanInput,
     PlanPayment,
     PlanState,
-    RateLimited,
-    Refused,
     StaleRecord,
     fingerprint,
     get_gateway,
+    reads_for_change,
     snapshot,
 )
 from backoffice.upstream import refusal_message
@@ -78,16 +78,9 @@ def plan_propose_setup(*, actor: Any, debtor_guid: str, case_guids: Sequence[str
                        ) -> selectors.CalculatorSetup:
     """The calculator's setup for a proposal; a failing read is audited as the attempted
     `plan.create` (the change never reached Aptic)."""
-    try:
+    with reads_for_change(Change("plan.create", debtor_guid, "plan", actor=actor)):
         return selectors.calculator_setup_recent_get(debtor_guid=debtor_guid,
                                                      case_guids=case_guids)
-    except GatewayError as exc:
-        refused = isinstance(exc, Refused) and not isinstance(exc, RateLimited)
-        audit_record(action="plan.create", actor=actor, debtor_guid=debtor_guid,
-                     target_type="plan", upstream_status=exc.status, problem=exc.problem,
-                     error_class=type(exc).__name__,
-                     outcome=AuditEntry.Outcome.REFUSED if refused else AuditEntry.Outcome.FAILED)
-        raise
 
 
 def _read_back(debtor_guid: str, plan: PaymentPlan) -> PaymentPlan:

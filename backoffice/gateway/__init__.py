@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+from backoffice.gateway.audited import Change, reads_for_change
 from backoffice.gateway.auth import TokenProvider
 from backoffice.gateway.breaker import Breaker
 from backoffice.gateway.client import ApticClient
@@ -181,6 +182,7 @@ __all__ = [
     "ApticClient",
     "Case",
     "CaseSummary",
+    "Change",
     "CircuitOpen",
     "Conflict",
     "ConnectionFailed",
@@ -220,6 +222,7 @@ __all__ = [
     "fingerprint",
     "gather",
     "get_gateway",
+    "reads_for_change",
     "reset_for_tests",
     "snapshot",
     "swap_gateway",

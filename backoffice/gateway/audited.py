@@ -21,7 +21,8 @@ the entry says so by its class (e.g. `UpstreamTimeout`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -98,6 +99,19 @@ def _perform(change, call, read_before, expected_fingerprint, build, read_after,
     _record(change, outcome=AuditEntry.Outcome.OK, before=before, after=after,
             debtor_guid=debtor_guid, target_id=target_id)
     return result
+
+
+@contextmanager
+def reads_for_change(change: Change) -> Iterator[None]:
+    """Around the reads a service makes before it attempts a change (what a form needs to be
+    validated): when one fails, the attempted change is recorded with that failure, as
+    `perform` records a failing read-before, and the error goes on. Reads that succeed record
+    nothing: the change's own call does."""
+    try:
+        yield
+    except GatewayError as exc:
+        _record_failure(change, None, exc)
+        raise
 
 
 def _record_failure(change: Change, before: Any, exc: Exception) -> None:

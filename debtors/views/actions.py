@@ -13,18 +13,15 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from backoffice import guards, roles, upstream
-from backoffice.audit.services import audit_denied
 from backoffice.gateway import GatewayError, NotFound, ServiceResult, ValidationFailed
 from backoffice.upstream import INVALID
 from debtors import services
-from debtors.custom_actions import action_for
 from debtors.forms_actions import ActionRunForm, ServiceJsonForm
 from debtors.views.panels import render_panel
 
@@ -87,12 +84,8 @@ def run(request: HttpRequest, guid) -> HttpResponse:
     form = ActionRunForm(request.POST)
     definition = form.data.get("definition", "") if not form.is_valid() else \
         form.cleaned_data["definition"]
-    action = action_for(request.user, definition)
-    if action is None:
-        audit_denied(request=request, action="service.invoke", debtor_guid=guid,
-                     reason=f"action {definition[:100]!r} not allowed for role "
-                            f"{roles.user_role(request.user)}")
-        raise PermissionDenied
+    action = services.configured_action_get(actor=request.user, debtor_guid=guid,
+                                            definition=definition)
     try:
         result = services.action_run(actor=request.user, debtor_guid=guid,
                                      definition=action.definition, body=action.body,

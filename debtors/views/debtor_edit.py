@@ -60,7 +60,10 @@ def edit(request: HttpRequest, guid) -> HttpResponse:
     guid = str(guid)
     context: dict[str, Any] = {"title": _("Edit debtor"), "debtor_guid": guid, "form": None}
     try:
-        found = selectors.debtor_edit_get(debtor_guid=guid)
+        if request.method == "POST":
+            found = services.debtor_update_read(actor=request.user, debtor_guid=guid)
+        else:
+            found = selectors.debtor_edit_get(debtor_guid=guid)
     except NotFound as error:
         raise Http404(_("No such debtor.")) from error
     except GatewayError as error:

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
@@ -20,14 +20,6 @@ from backoffice.upstream import INVALID, banner_fragment, upstream_banner
 from debtors import selectors
 from debtors.forms import RevealForm
 from debtors.views import addresses, extra_fields
-
-
-def _link(name: str, guid: str, fallback: str) -> str:
-    """The URL of a page another issue builds; its planned path until it exists."""
-    try:
-        return reverse(name, args=[guid])
-    except NoReverseMatch:
-        return fallback
 
 
 def _not_found(request: HttpRequest, guid: str) -> HttpResponse:
@@ -68,9 +60,9 @@ def _page_context(request: HttpRequest, view: selectors.Debtor360, **profile) ->
         "can_edit": roles.user_can(user, roles.EDIT_DEBTORS),
         "can_plan": roles.user_can(user, roles.CALCULATE_PLANS),
         "can_view_audit": roles.user_can(user, roles.VIEW_AUDIT),
-        "calculator_url": _link("plans:calculator", guid, f"/debtors/{guid}/plans/new"),
-        "edit_url": _link("debtors:edit", guid, f"/debtors/{guid}/edit/"),
-        "delete_url": _link("debtors:delete", guid, f"/debtors/{guid}/delete/"),
+        "calculator_url": reverse("plans:calculator", args=[guid]),
+        "edit_url": reverse("debtors:edit", args=[guid]),
+        "delete_url": reverse("debtors:delete", args=[guid]),
     }
     if view.debtor_error is not None:
         context["banner"] = upstream_banner(view.debtor_error,
