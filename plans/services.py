@@ -143,6 +143,14 @@ def _lock(proposal: PlanProposal) -> PlanProposal:
     return PlanProposal.objects.select_for_update().get(pk=proposal.pk)
 
 
+def _lock_open(proposal: PlanProposal) -> PlanProposal:
+    """`_lock`, refusing a proposal someone has decided meanwhile."""
+    locked = _lock(proposal)
+    if not locked.is_open:
+        raise ProposalClosed(_("This proposal was already decided."))
+    return locked
+
+
 def _activate_locked(proposal: PlanProposal, *, actor: Any, directly: bool) -> PlanProposal:
     """P7 bound to the proposal's fingerprint, under a row lock on the record.
 
@@ -151,9 +159,7 @@ def _activate_locked(proposal: PlanProposal, *, actor: Any, directly: bool) -> P
     """
     failure: Exception | None = None
     with transaction.atomic():
-        locked = _lock(proposal)
-        if not locked.is_open:
-            raise ProposalClosed(_("This proposal was already decided."))
+        locked = _lock_open(proposal)
         try:
             get_gateway().plan_activate(locked.debtor_guid, locked.plan_guid, actor=actor,
                                         expected_fingerprint=locked.fingerprint)
@@ -214,9 +220,7 @@ def plan_reject(*, actor: Any, proposal: PlanProposal, reason: str) -> PlanPropo
         raise PlanActionRefused(_("A rejection needs a reason."))
     failure: Exception | None = None
     with transaction.atomic():
-        locked = _lock(proposal)
-        if not locked.is_open:
-            raise ProposalClosed(_("This proposal was already decided."))
+        locked = _lock_open(proposal)
         try:
             get_gateway().plan_delete(locked.debtor_guid, locked.plan_guid, actor=actor)
         except NotFound:

@@ -81,18 +81,12 @@ def panel(request: HttpRequest, guid) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @guards.permission_required(roles.EDIT_DEBTORS, action="address.create")
 def add(request: HttpRequest, guid) -> HttpResponse:
-    guid = str(guid)
-    if request.method != "POST":
-        return EDITOR.render(request, guid, editing="new", form=AddressForm())
-    form = AddressForm(request.POST)
-    state = {"editing": "new", "form": form}
-    if not form.is_valid():
-        return EDITOR.render(request, guid, status=INVALID, **state)
-    try:
-        services.address_create(actor=request.user, debtor_guid=guid, values=form.changes())
-    except GatewayError as error:
-        return EDITOR.refused(request, guid, error, **state)
-    return EDITOR.done(request, guid, _("Address added."))
+    def save(form: AddressForm) -> str:
+        services.address_create(actor=request.user, debtor_guid=str(guid),
+                                values=form.changes())
+        return _("Address added.")
+
+    return EDITOR.add(request, str(guid), AddressForm, save=save)
 
 
 @require_http_methods(["GET", "POST"])

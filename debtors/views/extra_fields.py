@@ -58,21 +58,13 @@ def panel(request: HttpRequest, guid) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @guards.permission_required(roles.EDIT_DEBTORS, action="extrafield.create")
 def add(request: HttpRequest, guid) -> HttpResponse:
-    guid = str(guid)
-    if request.method != "POST":
-        return EDITOR.render(request, guid, editing="new", form=ExtraFieldForm())
-    form = ExtraFieldForm(request.POST)
-    state = {"editing": "new", "form": form}
-    if not form.is_valid():
-        return EDITOR.render(request, guid, status=INVALID, **state)
-    try:
-        services.extra_field_create(actor=request.user, debtor_guid=guid,
+    def save(form: ExtraFieldForm) -> str:
+        services.extra_field_create(actor=request.user, debtor_guid=str(guid),
                                     name=form.cleaned_data["name"],
                                     values=form.cleaned_data["values"])
-    except GatewayError as error:
-        return _refused(request, guid, error, form, state)
-    return EDITOR.done(request, guid, _("Extra field %(name)s added.") % {
-        "name": form.cleaned_data["name"]})
+        return _("Extra field %(name)s added.") % {"name": form.cleaned_data["name"]}
+
+    return EDITOR.add(request, str(guid), ExtraFieldForm, save=save, refused=_refused)
 
 
 @require_http_methods(["GET", "POST"])

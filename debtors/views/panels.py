@@ -17,7 +17,7 @@ from django.urls import reverse
 from backoffice import roles, upstream
 from backoffice.gateway import GatewayError
 from backoffice.htmx import is_fragment
-from backoffice.upstream import CONFLICT
+from backoffice.upstream import CONFLICT, INVALID
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -114,6 +114,25 @@ class PanelEditor:
             return self.render(request, guid, notice=notice)
         messages.success(request, notice)
         return redirect(debtor_url(guid, self.anchor))
+
+    def add(self, request: HttpRequest, guid: str, form_class: type, *,
+            save: Callable[[Any], str],
+            refused: Callable[..., HttpResponse] | None = None) -> HttpResponse:
+        """The add action of a panel: the empty inline form (GET), or `save(valid_form)`, whose
+        answer is the notice, with the form kept on invalid input or a refusal (answered by
+        `refused(request, guid, error, form, state)` when the panel words some itself)."""
+        if request.method != "POST":
+            return self.render(request, guid, editing="new", form=form_class())
+        form = form_class(request.POST)
+        if not form.is_valid():
+            return self.render(request, guid, status=INVALID, editing="new", form=form)
+        try:
+            notice = save(form)
+        except GatewayError as error:
+            if refused is not None:
+                return refused(request, guid, error, form, {"editing": "new", "form": form})
+            return self.refused(request, guid, error, editing="new", form=form)
+        return self.done(request, guid, notice)
 
     def refused(self, request: HttpRequest, guid: str, error: GatewayError, *,
                 field_map: Mapping[str, str] | None = None, **state: Any) -> HttpResponse:
