@@ -439,27 +439,3 @@ class ServiceResult:
     accepted: bool
     data: dict[str, Any]
 
-
-__all__ = [
-    "MAIN_ADDRESS_FIELDS",
-    "Address",
-    "AddressInput",
-    "Case",
-    "CaseSummary",
-    "Debtor",
-    "DebtorInput",
-    "DebtorRow",
-    "ExtraField",
-    "Gender",
-    "JuridicalType",
-    "Link",
-    "NotificationChannel",
-    "Page",
-    "PaymentPlan",
-    "PlanInput",
-    "PlanPayment",
-    "PlanPeriod",
-    "PlanState",
-    "PlanType",
-    "ServiceResult",
-]

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from backoffice import guards, roles
@@ -25,7 +25,7 @@ from backoffice.upstream import CONFLICT, INVALID
 from debtors import services
 from debtors.forms_address import AddressForm, FingerprintForm, NotValidForm
 from debtors.selectors import PanelItem, address_panel, address_panel_item
-from debtors.views.panels import PanelEditor
+from debtors.views.panels import PanelEditor, panel_view
 
 EDITOR = PanelEditor(
     partial="debtors/partials/addresses.html", title=gettext_lazy("Addresses"),
@@ -69,12 +69,7 @@ def _expected(request: HttpRequest) -> str | None:
 # --- Views ---------------------------------------------------------------------------------------
 
 
-@require_GET
-@vary_on_headers("HX-Request")
-@guards.permission_required(roles.VIEW_DEBTORS)
-def panel(request: HttpRequest, guid) -> HttpResponse:
-    """The panel as it is (also what Cancel goes back to)."""
-    return EDITOR.render(request, str(guid), focus=True)
+panel = panel_view(EDITOR)
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,7 +11,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from backoffice import guards, roles
@@ -21,7 +21,7 @@ from debtors import services
 from debtors.forms_address import FingerprintForm
 from debtors.forms_extra_fields import ExtraFieldForm
 from debtors.selectors import extra_field_panel, extra_field_panel_item
-from debtors.views.panels import PanelEditor
+from debtors.views.panels import PanelEditor, panel_view
 
 EDITOR = PanelEditor(
     partial="debtors/partials/extra_fields.html", title=gettext_lazy("Extra fields"),
@@ -47,11 +47,7 @@ def _refused(request: HttpRequest, guid: str, error: GatewayError, form: ExtraFi
     return EDITOR.refused(request, guid, error, field_map=FIELD_MAP, **state)
 
 
-@require_GET
-@vary_on_headers("HX-Request")
-@guards.permission_required(roles.VIEW_DEBTORS)
-def panel(request: HttpRequest, guid) -> HttpResponse:
-    return EDITOR.render(request, str(guid), focus=True)
+panel = panel_view(EDITOR)
 
 
 @require_http_methods(["GET", "POST"])

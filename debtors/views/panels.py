@@ -13,8 +13,10 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
-from backoffice import roles, upstream
+from backoffice import guards, roles, upstream
 from backoffice.gateway import GatewayError
 from backoffice.htmx import is_fragment
 from backoffice.upstream import CONFLICT, INVALID
@@ -147,3 +149,15 @@ class PanelEditor:
             return self.render(request, guid, status=status, banner=extra["banner"], **state)
 
         return upstream.respond(request, error, form=form, field_map=field_map, render=again)
+
+
+def panel_view(editor: PanelEditor) -> Callable[..., HttpResponse]:
+    """The GET view of a panel as it is (also what Cancel goes back to)."""
+
+    @require_GET
+    @vary_on_headers("HX-Request")
+    @guards.permission_required(roles.VIEW_DEBTORS)
+    def panel(request: HttpRequest, guid) -> HttpResponse:
+        return editor.render(request, str(guid), focus=True)
+
+    return panel
