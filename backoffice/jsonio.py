@@ -18,8 +18,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-_encode_string = json.encoder.encode_basestring  # what ensure_ascii=False writes
-
 Default = Callable[[Any], Any]
 
 
@@ -81,9 +79,12 @@ def _no_default(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-def _finite(value: float) -> None:
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError(f"{value} cannot be written as JSON")
+_SCALARS = (str, int, float, type(None))  # bool is an int
+
+
+def _scalar(value: str | int | float | None) -> str:
+    """A string, number, boolean or null exactly as `json.dumps` writes it."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
 class _Encoder:
@@ -95,51 +96,26 @@ class _Encoder:
         self.item_separator, self.key_separator = separators
 
     def encode(self, value: Any, level: int) -> None:
-        out = self.out
-        if isinstance(value, str):
-            out.append(_encode_string(value))
-        elif value is None:
-            out.append("null")
-        elif value is True:
-            out.append("true")
-        elif value is False:
-            out.append("false")
-        elif isinstance(value, int):
-            out.append(int.__repr__(value))
-        elif isinstance(value, float):
-            _finite(value)
-            out.append(float.__repr__(value))
-        elif isinstance(value, Decimal):
+        if isinstance(value, Decimal):
             if not value.is_finite():
                 raise ValueError(f"{value} cannot be written as JSON")
-            out.append(format(value, "f"))
+            self.out.append(format(value, "f"))
+        elif isinstance(value, _SCALARS):
+            self.out.append(_scalar(value))
         elif isinstance(value, dict):
             items = sorted(value.items()) if self.sort_keys else value.items()
-            self._container("{", "}", [(self._key(k), v) for k, v in items], level)
+            self._container("{}", [(_key(k), v) for k, v in items], level)
         elif isinstance(value, list | tuple):
-            self._container("[", "]", [(None, v) for v in value], level)
+            self._container("[]", [(None, v) for v in value], level)
         else:
             self.encode(self.default(value), level)
 
-    def _key(self, key: Any) -> str:
-        if isinstance(key, str):
-            return key
-        if isinstance(key, float):
-            _finite(key)
-            return float.__repr__(key)
-        if key is True or key is False or key is None:
-            return json.dumps(key)
-        if isinstance(key, int):
-            return int.__repr__(key)
-        raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
-
-    def _container(self, start: str, end: str, items: list[tuple[str | None, Any]],
-                   level: int) -> None:
+    def _container(self, brackets: str, items: list[tuple[str | None, Any]], level: int) -> None:
         out = self.out
         if not items:
-            out.append(start + end)
+            out.append(brackets)
             return
-        out.append(start)
+        out.append(brackets[0])
         separator = self.item_separator
         if self.indent is not None:
             newline = "\n" + self.indent * (level + 1)
@@ -149,8 +125,17 @@ class _Encoder:
             if index:
                 out.append(separator)
             if key is not None:
-                out.append(_encode_string(key) + self.key_separator)
+                out.append(key + self.key_separator)
             self.encode(item, level + 1)
         if self.indent is not None:
             out.append("\n" + self.indent * level)
-        out.append(end)
+        out.append(brackets[1])
+
+
+def _key(key: Any) -> str:
+    """An object key as `json.dumps` writes it: a string, or a number, boolean or null as one."""
+    if isinstance(key, str):
+        return _scalar(key)
+    if isinstance(key, _SCALARS):
+        return _scalar(_scalar(key))
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
