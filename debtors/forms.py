@@ -12,8 +12,8 @@ from babel import Locale
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.formatting import babel_locale
 from backoffice.gateway import JuridicalType
-from backoffice.templatetags.formatting import babel_locale
 from debtors.tables import DEBTOR_ORDER_FIELDS
 
 PAGE_SIZES = (25, 50, 100)

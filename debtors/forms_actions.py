@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import re
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+
+from backoffice import jsonio
 
 DEFINITION = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")
 BODY_MAX = 20_000
@@ -17,10 +17,6 @@ BODY_MAX = 20_000
 
 class ActionRunForm(forms.Form):
     definition = forms.CharField(max_length=100, widget=forms.HiddenInput)
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(name)
 
 
 class ServiceJsonForm(forms.Form):
@@ -42,7 +38,7 @@ class ServiceJsonForm(forms.Form):
         if not raw:
             return {}
         try:
-            value = json.loads(raw, parse_float=Decimal, parse_constant=_reject_constant)
+            value = jsonio.loads(raw)
         except ValueError as exc:
             line = getattr(exc, "lineno", None)
             column = getattr(exc, "colno", None)

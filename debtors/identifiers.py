@@ -1,10 +1,7 @@
-"""Phone numbers, Nordic ID numbers and ISO codes: checked and written the way the data holds them.
+"""Phone numbers, Nordic ID numbers and ISO codes, checked and written the way the data holds them.
 
-Phone numbers are stored in the international notation the sandbox seed uses
-(`+46 70 123 45 67`, `+47 412 34 567`, `+358 40 123 4567`) so that a search for a number
-typed in any notation, normalised the same way, finds them. ID numbers are stored in the
-notation each country writes them (`19800517-1234`, `556677-8899`, `01018012345`,
-`123456789`, `010180-123A`, `1234567-1`). Countries without a checker keep what was typed.
+Which notation each country's numbers are stored in is `debtors.notations`' table; this module
+checks what was typed and raises `InvalidIdentifier` with the message to show.
 """
 
 from __future__ import annotations
@@ -18,11 +15,8 @@ from babel.numbers import list_currencies
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.fi import hetu, ytunnus
-from stdnum.no import fodselsnummer
-from stdnum.no import orgnr as no_orgnr
-from stdnum.se import orgnr as se_orgnr
-from stdnum.se import personnummer
+
+from debtors.notations import country_notations, phone_stored
 
 
 class InvalidIdentifier(ValueError):
@@ -33,25 +27,8 @@ class InvalidIdentifier(ValueError):
         self.message = message
 
 
-# --- Phone numbers -------------------------------------------------------------------------------
-
-
-def _seed_grouping(country: str, text: str) -> str:
-    """phonenumbers' international format, regrouped where the seed groups differently."""
-    head, _sep, rest = text.partition(" ")
-    groups = rest.split(" ")
-    if country == "NO" and len("".join(groups)) == 8:
-        digits = "".join(groups)
-        return f"{head} {digits[:3]} {digits[3:5]} {digits[5:]}"
-    if country == "FI" and len(groups) >= 2 and len(groups[-1]) >= 6:
-        last = groups[-1]
-        groups[-1:] = [last[:3], last[3:]]
-        return f"{head} {' '.join(groups)}"
-    return text
-
-
 def normalise_phone(text: str, country: str | None) -> str:
-    """The number in international notation; raises InvalidIdentifier when it is not valid.
+    """The number in its stored notation; raises InvalidIdentifier when it is not valid.
 
     A number without `+` is read as a number of `country` (the debtor's country).
     """
@@ -66,60 +43,24 @@ def normalise_phone(text: str, country: str | None) -> str:
         ) from exc
     if not phonenumbers.is_valid_number(number):
         raise InvalidIdentifier(_("Enter a valid phone number for the country it belongs to."))
-    region_of_number = phonenumbers.region_code_for_number(number) or ""
-    formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    return _seed_grouping(region_of_number, formatted)
-
-
-# --- ID numbers ----------------------------------------------------------------------------------
-
-
-def _se_person(text: str) -> str:
-    compact = personnummer.validate(text)
-    digits = compact.replace("-", "").replace("+", "")
-    if len(digits) == 12:
-        return f"{digits[:8]}-{digits[8:]}"
-    born = personnummer.get_birth_date(compact)
-    return f"{born.year // 100}{digits[:6]}-{digits[6:]}"
-
-
-def _se_company(text: str) -> str:
-    try:
-        digits = se_orgnr.validate(text)
-    except StdnumError:
-        return _se_person(text)  # a sole trader's organisation number is a personnummer
-    return f"{digits[:6]}-{digits[6:]}"
-
-
-_ID_CHECKERS = {
-    ("SE", False): (_se_person, _("Enter a valid Swedish personal identity number "
-                                  "(personnummer), e.g. 19800517-1234.")),
-    ("SE", True): (_se_company, _("Enter a valid Swedish organisation number, e.g. 556677-8899.")),
-    ("NO", False): (fodselsnummer.validate, _("Enter a valid Norwegian national identity number "
-                                              "(fødselsnummer), 11 digits.")),
-    ("NO", True): (no_orgnr.validate, _("Enter a valid Norwegian organisation number, 9 digits.")),
-    ("FI", False): (hetu.validate, _("Enter a valid Finnish personal identity code (henkilötunnus),"
-                                     " e.g. 010180-123A.")),
-    ("FI", True): (lambda t: ytunnus.format(ytunnus.validate(t)),
-                   _("Enter a valid Finnish business ID (Y-tunnus), e.g. 1234567-1.")),
-}
-
-
-def has_id_checker(country: str | None) -> bool:
-    return ((country or "").upper(), False) in _ID_CHECKERS
+    return phone_stored(number)
 
 
 def normalise_id_number(text: str, country: str | None, *, company: bool) -> str:
-    """The ID number in its country's notation; raises InvalidIdentifier when not valid there."""
+    """The ID number in its country's stored notation; raises InvalidIdentifier when it is not
+    valid there. A country without a row in the table keeps what was typed."""
     raw = text.strip()
-    checker = _ID_CHECKERS.get(((country or "").upper(), company))
-    if checker is None:
+    row = country_notations(country)
+    if row is None:
         return raw
-    check, message = checker
-    try:
-        return check(raw)
-    except StdnumError as exc:
-        raise InvalidIdentifier(message) from exc
+    kind = row.id_kind(company=company)
+    kinds = (kind, row.person) if company and row.company_may_be_person else (kind,)
+    for candidate in kinds:
+        try:
+            return candidate.notations(candidate.validate(raw))[0]
+        except StdnumError:
+            continue
+    raise InvalidIdentifier(kind.invalid_message)
 
 
 # --- ISO codes -----------------------------------------------------------------------------------

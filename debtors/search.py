@@ -5,43 +5,36 @@ personal or company ID number in any notation, an e-mail address or a phone numb
 notation. Aptic compares stored text, so each kind of input is normalised to the notations
 it is likely stored in, and the search matches any of them (an OR):
 
-- phone numbers (`phonenumbers`, region from the country filter, else SE, NO, FI in turn):
-  E.164 (`+46701234567`), the international and national notations (`+46 70 123 45 67`,
-  `070-123 45 67`), national digits, and the Nordic grouping the sandbox's demo data uses
+- phone numbers (`phonenumbers`, region from the country filter, else each country of
+  `debtors.notations` in turn): E.164 (`+46701234567`), the international and national
+  notations (`+46 70 123 45 67`, `070-123 45 67`), national digits, and the country's own
   (`+47 412 34 567`, `+358 40 123 4567`);
-- Nordic ID numbers (`python-stdnum`), with or without separators or century: Swedish
-  personnummer as `YYYYMMDD-NNNN` (stored) and the 10-digit forms, Swedish organisation
-  numbers `NNNNNN-NNNN`, Norwegian fødselsnummer and organisation numbers as digits, Finnish
-  henkilötunnus `DDMMYY-NNNC` (any valid century sign if none was typed) and Y-tunnus
-  `NNNNNNN-C`;
+- Nordic ID numbers (`python-stdnum`), with or without separators or century, as every
+  notation `debtors.notations` lists for each kind of the country (of every country
+  without a country filter); a Finnish henkilötunnus typed without its century sign is
+  tried with every sign that makes it valid;
 - an e-mail address (exact, case-insensitive; a partial one with `@` is a `contains`);
 - a reference (exact), or a debtor GUID pasted from elsewhere;
 - otherwise words that must all occur in the name (`contains`, any order).
 
-The notations a tenant stores are a deployment fact: they are listed here and nowhere else.
+Which notations a tenant stores is a deployment fact, kept in `debtors.notations`.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
-from stdnum.fi import hetu, ytunnus
-from stdnum.no import fodselsnummer
-from stdnum.no import orgnr as no_orgnr
-from stdnum.se import orgnr as se_orgnr
-from stdnum.se import personnummer
 
 from backoffice.gateway import F, Filter
+from debtors.notations import NOTATIONS, PHONE_REGIONS, country_notations, phone_notations
 
-# Regions tried for a phone number typed without a country prefix, when no country is chosen.
-PHONE_REGIONS = ("SE", "NO", "FI")
 PHONE_FIELDS = ("cellular_phone", "home_phone", "work_phone")
 MAX_TEXT = 100
 _PHONE_LIKE = re.compile(r"^\+?[\d\s().\-/]+$")
@@ -75,34 +68,6 @@ class SearchTerms:
 # --- Phone numbers -------------------------------------------------------------------------------
 
 
-def _nordic_grouping(number: phonenumbers.PhoneNumber) -> str | None:
-    """The grouping Nordic directories (and the sandbox's demo data) write numbers in."""
-    nsn = phonenumbers.national_significant_number(number)
-    ndc = phonenumbers.length_of_national_destination_code(number)
-    code = number.country_code
-    if code == 47 and len(nsn) == 8:
-        return f"+47 {nsn[:3]} {nsn[3:5]} {nsn[5:]}"
-    if code not in (46, 358) or not ndc or len(nsn) - ndc < 5:
-        return None
-    area, rest = nsn[:ndc], nsn[ndc:]
-    if code == 46:
-        return f"+46 {area} {rest[:-4]} {rest[-4:-2]} {rest[-2:]}"
-    return f"+358 {area} {rest[:-4]} {rest[-4:]}"
-
-
-def _phone_notations(number: phonenumbers.PhoneNumber) -> list[str]:
-    fmt = phonenumbers.PhoneNumberFormat
-    national = phonenumbers.format_number(number, fmt.NATIONAL)
-    forms = [
-        phonenumbers.format_number(number, fmt.E164),
-        phonenumbers.format_number(number, fmt.INTERNATIONAL),
-        national,
-        re.sub(r"\D", "", national),
-        _nordic_grouping(number),
-    ]
-    return [f for f in forms if f]
-
-
 def phone_candidates(text: str, *, country: str = "") -> list[str]:
     """Stored notations of `text` read as a phone number; empty if it is not one."""
     text = text.strip()
@@ -125,66 +90,11 @@ def phone_candidates(text: str, *, country: str = "") -> list[str]:
             international and phonenumbers.is_possible_number(number)
         )
         if valid:
-            forms += _phone_notations(number)
+            forms += phone_notations(number)
     return _unique(forms)
 
 
 # --- ID numbers ----------------------------------------------------------------------------------
-
-
-def _se_personal(text: str) -> list[str]:
-    if not personnummer.is_valid(text):
-        return []
-    compact = personnummer.compact(text)
-    born, tail = personnummer.get_birth_date(compact), compact[-4:]
-    return [f"{born:%Y%m%d}-{tail}", f"{born:%Y%m%d}{tail}", f"{born:%y%m%d}-{tail}",
-            f"{born:%y%m%d}{tail}"]
-
-
-def _se_company(text: str) -> list[str]:
-    if not se_orgnr.is_valid(text):
-        return []
-    digits = se_orgnr.compact(text)
-    return [f"{digits[:6]}-{digits[6:]}", digits]
-
-
-def _no_personal(text: str) -> list[str]:
-    if not fodselsnummer.is_valid(text):
-        return []
-    digits = fodselsnummer.compact(text)
-    return [digits, f"{digits[:6]} {digits[6:]}"]
-
-
-def _no_company(text: str) -> list[str]:
-    if not no_orgnr.is_valid(text):
-        return []
-    digits = no_orgnr.compact(text)
-    return [digits, no_orgnr.format(digits)]
-
-
-def _fi_personal(text: str) -> list[str]:
-    cleaned = re.sub(r"\s", "", text).upper()
-    if hetu.is_valid(cleaned):
-        return [hetu.compact(cleaned)]
-    if re.fullmatch(r"\d{9}[0-9A-Z]", cleaned):
-        # Typed without the century sign: every sign that gives a valid number.
-        signs = ("-", "A", "+", "Y", "X", "W", "V", "U", "B", "C", "D", "E", "F")
-        return [c for s in signs if hetu.is_valid(c := f"{cleaned[:6]}{s}{cleaned[6:]}")]
-    return []
-
-
-def _fi_company(text: str) -> list[str]:
-    if not ytunnus.is_valid(text):
-        return []
-    digits = ytunnus.compact(text)
-    return [f"{digits[:7]}-{digits[7:]}", digits]
-
-
-ID_READERS: dict[str, tuple[Callable[[str], list[str]], ...]] = {
-    "SE": (_se_personal, _se_company),
-    "NO": (_no_personal, _no_company),
-    "FI": (_fi_personal, _fi_company),
-}
 
 
 def id_number_candidates(text: str, *, country: str = "") -> list[str]:
@@ -192,11 +102,13 @@ def id_number_candidates(text: str, *, country: str = "") -> list[str]:
     text = text.strip()
     if not re.fullmatch(r"[\d\s+\-A-Za-z]{8,16}", text) or sum(c.isdigit() for c in text) < 8:
         return []
-    countries = [country] if country in ID_READERS else list(ID_READERS)
+    row = country_notations(country)
+    rows = [row] if row else NOTATIONS
     forms: list[str] = []
-    for code in countries:
-        for read in ID_READERS[code]:
-            forms += read(text)
+    for each in rows:
+        for kind in (each.person, each.company):
+            for compact in kind.read(text):
+                forms += kind.notations(compact)
     return _unique(forms)
 
 

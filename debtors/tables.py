@@ -20,8 +20,8 @@ from django_tables2 import Column, Table
 from django_tables2.data import TableData
 from django_tables2.utils import OrderBy
 
+from backoffice.formatting import MISSING, masked_id
 from backoffice.gateway import DebtorRow, JuridicalType, Page
-from backoffice.templatetags.formatting import MISSING, masked_id
 
 log = logging.getLogger(__name__)
 

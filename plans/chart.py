@@ -21,8 +21,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from backoffice.formatting import babel_locale
 from backoffice.gateway import PlanPeriod
-from backoffice.templatetags.formatting import babel_locale
 
 WIDTH, HEIGHT = 760, 320
 LEFT, RIGHT, TOP, BOTTOM = 72, 84, 56, 40

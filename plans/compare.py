@@ -14,8 +14,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from backoffice.formatting import date_only, money, percent
 from backoffice.gateway import PaymentPlan, PlanState, PlanType, snapshot
-from backoffice.templatetags.formatting import date_only, money, percent
 
 MAX_PERIOD_DIFFERENCES = 12
 PINNED_PREFIX = "pinned-"

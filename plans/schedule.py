@@ -19,8 +19,8 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
+from backoffice.formatting import MISSING, babel_locale, date_only, money
 from backoffice.gateway import PlanPeriod
-from backoffice.templatetags.formatting import MISSING, babel_locale, date_only, money
 
 CENT = Decimal("0.01")
 

@@ -7,7 +7,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from backoffice.templatetags.formatting import (
+from backoffice.formatting import (
     babel_locale,
     date_only,
     date_time,

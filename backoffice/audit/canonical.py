@@ -4,12 +4,12 @@
 float) becomes a string of its digits ("10661.86", so money never passes through float and
 a JSON store cannot rewrite it), integers stay numbers, dates and
 date-times ISO 8601 strings (date-times in UTC), enums their value, dataclasses dicts.
-`canonical_json` is sorted, compact UTF-8 JSON of that: equal values, equal text.
+`canonical_json` is sorted, compact UTF-8 JSON of that (`backoffice.jsonio`, which writes
+what `json.dumps` writes): equal values, equal text.
 """
 
 import dataclasses
 import enum
-import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -17,6 +17,8 @@ from typing import Any
 from uuid import UUID
 
 from django.utils.functional import Promise
+
+from backoffice import jsonio
 
 # The exact types a stored JSON value is made of: handled first, by type identity, because
 # verify_chain runs this over every field of every entry (same results as the checks below).
@@ -61,7 +63,5 @@ def jsonable(value: Any) -> Any:
 
 
 def canonical_json(value: Any) -> str:
-    return json.dumps(
-        jsonable(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-        allow_nan=False,
-    )
+    """The text the audit chain and the fingerprints hash: keep it byte for byte."""
+    return jsonio.dumps(jsonable(value), sort_keys=True)

@@ -6,7 +6,6 @@ it started (its own audit entry and later ones are left out), so it is a consist
 """
 
 import csv
-import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -14,6 +13,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+
+from backoffice import jsonio
 
 CHUNK_SIZE = 2000
 
@@ -29,6 +30,9 @@ FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
     "jsonl": ("application/jsonl; charset=utf-8", "jsonl"),
 }
+
+_SPACED = (", ", ": ")
+_django_default = DjangoJSONEncoder().default  # created_at as ECMA-262 (milliseconds, "Z")
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -49,7 +53,7 @@ def _csv_cell(name: str, value: Any) -> Any:
     if value is None:
         return ""
     if name in JSON_FIELDS:
-        return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True)
+        return jsonio.dumps(value, sort_keys=True, separators=_SPACED)
     if name == "created_at":
         return value.isoformat()
     if isinstance(value, str) and value.startswith(_FORMULA_START):
@@ -66,7 +70,7 @@ def csv_lines(queryset: QuerySet) -> Iterable[str]:
 
 def jsonl_lines(queryset: QuerySet) -> Iterable[str]:
     for row in _rows(queryset):
-        yield json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False) + "\n"
+        yield jsonio.dumps(row, separators=_SPACED, default=_django_default) + "\n"
 
 
 def export_response(queryset: QuerySet, *, fmt: str) -> StreamingHttpResponse:

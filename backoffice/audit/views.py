@@ -1,20 +1,19 @@
 """The audit review pages (admins only): the filtered list, one entry, exports, integrity."""
 
-import json
 import time
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 from django_tables2 import RequestConfig
 from django_tables2.paginators import LazyPaginator
 
-from backoffice import guards, roles
+from backoffice import guards, jsonio, roles
 from backoffice.audit import actions, selectors
 from backoffice.audit.diff import diff_states
 from backoffice.audit.export import FORMATS, export_response
@@ -23,6 +22,7 @@ from backoffice.audit.models import AuditEntry
 from backoffice.audit.services import audit_record
 from backoffice.audit.tables import OUTCOME_TAGS, PER_PAGE, AuditEntryTable
 from backoffice.audit.verify import verify_chain
+from backoffice.htmx import is_fragment
 
 # Query parameters of the list that are not filters.
 _NON_FILTER_PARAMS = ("page", "sort")
@@ -70,12 +70,13 @@ def _export_query(request: HttpRequest) -> str:
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 @guards.permission_required(roles.VIEW_AUDIT)
 def entries(request: HttpRequest) -> HttpResponse:
     """The list; an htmx request gets only the `results` partial (the table and its bar)."""
     form = _filter_form(request)
-    is_fragment = bool(request.htmx) and not request.htmx.boosted
-    context = {"form": form, "table": None, "debtor_problem": "", "htmx": is_fragment}
+    fragment = is_fragment(request)
+    context = {"form": form, "table": None, "debtor_problem": "", "htmx": fragment}
     # Invalid filters: the partial lists the errors and shows no table.
     if not form.is_bound or form.is_valid():
         filters, context["debtor_problem"] = _resolved_filters(form)
@@ -86,7 +87,7 @@ def entries(request: HttpRequest) -> HttpResponse:
         context["table"] = table
         context["shown"] = _shown_span(table)
         context["export_query"] = _export_query(request)
-    if is_fragment:
+    if fragment:
         response = render(request, "audit/entries.html#results", context)
         # The address bar gets the filters that are set, not every empty field of the form.
         query = urlencode(_set_params(request))
@@ -94,7 +95,6 @@ def entries(request: HttpRequest) -> HttpResponse:
     else:
         context["usernames"] = selectors.audit_usernames()
         response = render(request, "audit/entries.html", context)
-    patch_vary_headers(response, ("HX-Request",))
     return response
 
 
@@ -107,7 +107,7 @@ def _raw_parts(entry: AuditEntry) -> list[dict]:
         (_("Problem answered by Aptic"), entry.problem),
     ):
         if value not in (None, {}, []):
-            text = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+            text = jsonio.dumps(value, indent=2, default=DjangoJSONEncoder().default)
             parts.append({"label": label, "text": text, "open": False})
     return parts
 

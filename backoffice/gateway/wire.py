@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import json
 import re
 import typing
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
+
+from backoffice import jsonio
 
 # snake_case attribute -> wire name, where the rule (capitalise each later word) is wrong.
 _NAME_EXCEPTIONS = {
@@ -258,62 +259,21 @@ def to_wire(obj: Any, *, exclude: typing.Iterable[str] = ()) -> dict[str, Any]:
 # --- JSON ----------------------------------------------------------------------------------------
 
 
-def _reject_constant(name: str) -> Any:
-    raise WireError(f"{name} is not valid JSON")
-
-
 def loads(raw: bytes | str) -> Any:
     """JSON with every non-integer number as `Decimal`."""
     try:
-        return json.loads(raw, parse_float=Decimal, parse_constant=_reject_constant)
-    except (ValueError, UnicodeDecodeError) as exc:
+        return jsonio.loads(raw)
+    except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise WireError(f"not valid JSON: {exc}") from exc
 
 
-def _encode_json(value: Any, out: list[str]) -> None:
-    if value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif isinstance(value, Decimal):
-        if not value.is_finite():
-            raise ValueError(f"{value} cannot be sent as JSON")
-        out.append(format(value, "f"))
-    elif isinstance(value, int):
-        out.append(str(int(value)))
-    elif isinstance(value, float):
-        out.append(json.dumps(value, allow_nan=False))
-    elif isinstance(value, str):
-        out.append(json.dumps(value, ensure_ascii=False))
-    elif isinstance(value, dict):
-        out.append("{")
-        for i, (key, item) in enumerate(value.items()):
-            if not isinstance(key, str):
-                raise TypeError(f"JSON object keys must be strings, not {key!r}")
-            if i:
-                out.append(",")
-            out.append(json.dumps(key, ensure_ascii=False))
-            out.append(":")
-            _encode_json(item, out)
-        out.append("}")
-    elif isinstance(value, list | tuple):
-        out.append("[")
-        for i, item in enumerate(value):
-            if i:
-                out.append(",")
-            _encode_json(item, out)
-        out.append("]")
-    else:
-        converted = _encode_value(value)
-        if converted is value:
-            raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-        _encode_json(converted, out)
+def _encode_json(value: Any) -> Any:
+    converted = _encode_value(value)
+    if converted is value:
+        raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+    return converted
 
 
 def dumps(value: Any) -> bytes:
     """UTF-8 JSON with `Decimal` written as a JSON number (`1234.50`), never a string."""
-    out: list[str] = []
-    _encode_json(value, out)
-    return "".join(out).encode()
+    return jsonio.dumps(value, default=_encode_json).encode()

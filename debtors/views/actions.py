@@ -8,9 +8,7 @@ acknowledged as queued.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -18,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from backoffice import guards, roles, upstream
+from backoffice import guards, jsonio, roles, upstream
 from backoffice.gateway import GatewayError, NotFound, ServiceResult, ValidationFailed
 from backoffice.upstream import INVALID
 from debtors import services
@@ -28,23 +26,9 @@ from debtors.views.panels import render_panel
 PARTIAL = "debtors/partials/actions.html"
 
 
-def pretty_json(value: Any, indent: int = 0) -> str:
-    """Indented JSON that writes Decimals digit for digit (json.dumps would need floats)."""
-    pad, inner = "  " * indent, "  " * (indent + 1)
-    if isinstance(value, Mapping):
-        if not value:
-            return "{}"
-        items = [f"{inner}{pretty_json(str(k))}: {pretty_json(v, indent + 1)}"
-                 for k, v in value.items()]
-        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
-    if isinstance(value, list | tuple):
-        if not value:
-            return "[]"
-        items = [f"{inner}{pretty_json(v, indent + 1)}" for v in value]
-        return "[\n" + ",\n".join(items) + f"\n{pad}]"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return json.dumps(value, ensure_ascii=False)
+def pretty_json(value: Any) -> str:
+    """Indented JSON with Decimals written digit for digit."""
+    return jsonio.dumps(value, indent=2)
 
 
 def _result(label: str, result: ServiceResult) -> dict[str, Any]:

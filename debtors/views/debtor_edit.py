@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from backoffice import guards, roles, upstream
+from backoffice.formatting import masked_id
 from backoffice.gateway import Debtor, GatewayError, NotFound, StaleRecord, UpstreamTimeout
-from backoffice.templatetags.formatting import masked_id
 from backoffice.upstream import CONFLICT, INVALID
 from debtors import selectors, services
 from debtors.forms_address import FingerprintForm

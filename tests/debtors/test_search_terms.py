@@ -3,6 +3,7 @@
 import pytest
 
 from backoffice.gateway.odata import render_filter
+from debtors.identifiers import normalise_id_number, normalise_phone
 from debtors.search import (
     debtor_filter,
     id_number_candidates,
@@ -56,6 +57,26 @@ def test_an_invalid_check_digit_is_no_id_number():
 def test_the_country_limits_which_id_formats_are_tried():
     assert id_number_candidates("15108695088", country="SE") == []
     assert id_number_candidates("15108695088", country="NO") == ["15108695088", "151086 95088"]
+
+
+@pytest.mark.parametrize(("country", "typed"), [
+    ("SE", "070-123 45 67"), ("SE", "08 123 456 78"), ("NO", "41234567"),
+    ("FI", "040 1234567"), ("FI", "09 68426842"), ("FI", "040 123456"),
+])
+def test_the_search_finds_a_phone_in_the_notation_the_editor_stores(country, typed):
+    assert normalise_phone(typed, country) in phone_candidates(typed, country=country)
+
+
+@pytest.mark.parametrize(("country", "company", "typed"), [
+    ("SE", False, "8112289874"), ("SE", True, "5560360793"), ("SE", True, "198112289874"),
+    ("NO", False, "151086 95088"), ("NO", True, "988 077 917"), ("FI", False, "131052-308t"),
+    ("FI", True, "20774740"),
+])
+def test_the_search_finds_an_id_number_in_the_notation_the_editor_stores(country, company,
+                                                                         typed):
+    stored = normalise_id_number(typed, country, company=company)
+    assert stored in id_number_candidates(typed, country=country)
+    assert id_number_candidates(stored, country=country)[0] == stored
 
 
 def test_email_is_matched_exactly_and_only_as_email():

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
+from backoffice.formatting import date_only
 from backoffice.gateway import ApticClient, PlanInput, PlanPayment
-from backoffice.templatetags.formatting import date_only
 from tests.plans.plan_pages import (
     calc_data,
     case_guids,

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
+from backoffice.formatting import money
 from backoffice.gateway import PlanPeriod
-from backoffice.templatetags.formatting import money
 from plans.chart import plan_chart_svg
 from plans.schedule import money_formatter, schedule_rows_html
 
