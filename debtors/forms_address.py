@@ -5,17 +5,17 @@ Field names are the gateway's (`AddressInput`), so upstream validation errors la
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
 from django import forms
 from django.core.validators import RegexValidator
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from debtors.forms_debtor import NAME_MAX, DateInput, text
+from debtors.forms_debtor import NAME_MAX, DateInput, not_in_future, text
 from debtors.identifiers import country_choices
+
+_NOT_IN_FUTURE = not_in_future(_("The date cannot be in the future."))
 
 ADDRESS_TYPE = re.compile(r"^[\w\-. ]{1,50}$")
 ADDRESS_TYPE_SUGGESTIONS = ("LEGAL", "POSTAL", "BILLING", "TEMPORARY")
@@ -49,7 +49,7 @@ class AddressForm(FingerprintForm):
     valid_to = forms.DateField(label=_("Valid to"), required=False, widget=DateInput())
     address_not_valid_date = forms.DateField(
         label=_("Not valid since (returned mail)"), required=False, widget=DateInput(),
-        help_text=_("Leave blank while mail arrives."),
+        help_text=_("Leave blank while mail arrives."), validators=[_NOT_IN_FUTURE],
     )
     default_address = forms.BooleanField(label=_("Make this the default address"),
                                          required=False)
@@ -61,12 +61,6 @@ class AddressForm(FingerprintForm):
         self.fields["country_code"].choices = country_choices()
         if is_default:
             del self.fields["default_address"]
-
-    def clean_address_not_valid_date(self) -> dt.date | None:
-        value = self.cleaned_data["address_not_valid_date"]
-        if value and value > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -92,10 +86,5 @@ class AddressForm(FingerprintForm):
 class NotValidForm(FingerprintForm):
     """Marks an address as not valid (returned mail) from a date."""
 
-    since = forms.DateField(label=_("Not valid since"), widget=DateInput())
-
-    def clean_since(self) -> dt.date:
-        value = self.cleaned_data["since"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return value
+    since = forms.DateField(label=_("Not valid since"), widget=DateInput(),
+                            validators=[_NOT_IN_FUTURE])

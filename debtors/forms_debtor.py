@@ -11,7 +11,7 @@ An edit form carries the fingerprint of the debtor it showed and, signed, the va
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +45,16 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict | None = None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def not_in_future(message: str) -> Callable[[dt.date | None], None]:
+    """A field validator refusing a date after today (in the site's time zone)."""
+
+    def check(value: dt.date | None) -> None:
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(message)
+
+    return check
 
 
 def text(label: str, max_length: int, *, required: bool = False, help_text: str = "",
@@ -85,7 +95,9 @@ class DebtorForm(forms.Form):
                      help_text=_("Leave blank to compose it from first, middle and last name."))
     gender = forms.TypedChoiceField(label=_("Gender"), choices=Gender.choices, coerce=int,
                                     initial=Gender.UNKNOWN)
-    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), required=False, widget=DateInput(),
+        validators=[not_in_future(_("The date of birth cannot be in the future."))])
     place_of_birth = text(_("Place of birth"), NAME_MAX)
     under_aged = forms.NullBooleanField(label=_("Under age"), required=False)
     # Legal entity
@@ -235,12 +247,6 @@ class DebtorForm(forms.Form):
         if value and value not in currency_codes():
             raise forms.ValidationError(_("Enter an ISO 4217 currency code such as SEK."))
         return value or None
-
-    def clean_date_of_birth(self) -> dt.date | None:
-        value = self.cleaned_data["date_of_birth"]
-        if value and value > timezone.localdate():
-            raise forms.ValidationError(_("The date of birth cannot be in the future."))
-        return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

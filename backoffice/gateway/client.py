@@ -175,13 +175,10 @@ class ApticClient:
 
     def address_create(self, debtor_guid: str, data: t.AddressInput, *,
                        actor: Any = None) -> t.Address:
-        return perform(
+        return self._create(
+            t.Address, r.ADDRESS_CREATE,
             Change("address.create", debtor_guid, "address", body=data, actor=actor),
-            lambda body: self._get_from(t.Address, r.ADDRESS_CREATE, to_wire(body),
-                                        debtor_guid=debtor_guid),
-            read_after=lambda address: address,
-            identify=lambda address: (debtor_guid, address.address_guid),
-        )
+            key=lambda address: address.address_guid)
 
     def address_get(self, debtor_guid: str, address_guid: str) -> t.Address:
         return self._get(t.Address, r.ADDRESS_GET, debtor_guid=debtor_guid,
@@ -221,13 +218,10 @@ class ApticClient:
 
     def plan_create(self, debtor_guid: str, data: t.PlanInput, *,
                     actor: Any = None) -> t.PaymentPlan:
-        return perform(
+        return self._create(
+            t.PaymentPlan, r.PLAN_CREATE,
             Change("plan.create", debtor_guid, "plan", body=data, actor=actor),
-            lambda body: self._get_from(t.PaymentPlan, r.PLAN_CREATE, to_wire(body),
-                                        debtor_guid=debtor_guid),
-            read_after=lambda plan: plan,
-            identify=lambda plan: (debtor_guid, plan.payment_plan_guid or ""),
-        )
+            key=lambda plan: plan.payment_plan_guid or "")
 
     def plan_get(self, debtor_guid: str, plan_guid: str) -> t.PaymentPlan:
         answer = self._call(r.PLAN_GET, debtor_guid=debtor_guid, plan_guid=plan_guid)
@@ -280,13 +274,10 @@ class ApticClient:
 
     def extra_field_create(self, debtor_guid: str, data: t.ExtraField, *,
                            actor: Any = None) -> t.ExtraField:
-        return perform(
+        return self._create(
+            t.ExtraField, r.EXTRA_FIELD_CREATE,
             Change("extrafield.create", debtor_guid, "extrafield", data.name, body=data,
-                   actor=actor),
-            lambda body: self._get_from(t.ExtraField, r.EXTRA_FIELD_CREATE, to_wire(body),
-                                        debtor_guid=debtor_guid),
-            read_after=lambda field: field,
-        )
+                   actor=actor))
 
     def extra_field_get(self, debtor_guid: str, name: str) -> t.ExtraField:
         answer = self._call(r.EXTRA_FIELD_GET, debtor_guid=debtor_guid, name=name)
@@ -353,6 +344,18 @@ class ApticClient:
         """X1: returns when Aptic answers; raises a GatewayError otherwise."""
         self.pipeline.call(r.PING, retry=retry,
                            timeout=httpx.Timeout(timeout) if timeout else None)
+
+    def _create[T](self, cls: type[T], route: r.Route, change: Change, *,
+                   key: Callable[[T], str] | None = None) -> T:
+        """POSTs `change.body` under the debtor as an audited change; the answer is the
+        created record, and `key` its id (the entry's target, known only afterwards)."""
+        debtor_guid = change.debtor_guid
+        return perform(
+            change,
+            lambda body: self._get_from(cls, route, to_wire(body), debtor_guid=debtor_guid),
+            read_after=lambda created: created,
+            identify=None if key is None else lambda created: (debtor_guid, key(created)),
+        )
 
     def _get_from[T](self, cls: type[T], route: r.Route, body: Any, **path: str) -> T:
         return _decode(cls, self._call(route, body, **path), route)

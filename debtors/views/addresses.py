@@ -150,28 +150,28 @@ def delete(request: HttpRequest, guid, address_guid) -> HttpResponse:
         if found.panel.error is None and found.item is None:
             return _gone(request, guid)
         return EDITOR.render(request, guid, panel=found.panel, confirm=address_guid)
-    try:
-        services.address_delete(actor=request.user, debtor_guid=guid, address_guid=address_guid,
-                                expected_fingerprint=_expected(request))
-    except StaleRecord:
-        return EDITOR.failed(request, guid, _("Someone else changed this address since you "
-                                              "opened it. Check it below and confirm again."),
-                             confirm=address_guid)
-    except NotFound:
-        return _gone(request, guid)
-    except GatewayError as error:
-        return EDITOR.refused(request, guid, error, confirm=address_guid)
-    return EDITOR.done(request, guid, _("Address deleted."))
+    expected = _expected(request)
+    return _one_button(
+        request, guid,
+        lambda: services.address_delete(actor=request.user, debtor_guid=guid,
+                                        address_guid=address_guid,
+                                        expected_fingerprint=expected),
+        _("Address deleted."), {"confirm": address_guid},
+        stale=_("Someone else changed this address since you opened it. Check it below and "
+                "confirm again."),
+    )
 
 
 def _one_button(request: HttpRequest, guid: str, change, notice: str,
-                state: dict[str, Any]) -> HttpResponse:
-    """Runs `change()` (one service call) and answers the panel."""
+                state: dict[str, Any], *, stale: str = "") -> HttpResponse:
+    """Runs `change()` (one service call) and answers the panel; `state` keeps what the
+    panel had open, `stale` says what to do when the address changed meanwhile."""
     try:
         change()
     except StaleRecord:
-        return EDITOR.failed(request, guid, _(
-            "Someone else changed this address since you opened it. Check it and try again."))
+        return EDITOR.failed(request, guid, stale or _(
+            "Someone else changed this address since you opened it. Check it and try again."),
+            **state)
     except NotFound:
         return _gone(request, guid)
     except GatewayError as error:
