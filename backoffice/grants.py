@@ -13,8 +13,9 @@ every user it touches at once, so a removed role stops working on the next reque
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -81,40 +82,42 @@ def _members(group_ids: Iterable[int]) -> list[int]:
     )
 
 
-def _membership_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
-    """user.groups or group.user_set changed."""
-    if action not in ("post_add", "post_remove", "pre_clear"):
-        return
-    if not reverse:
-        forget([instance.pk])
-    elif action == "pre_clear":
-        forget(_members([instance.pk]))
-    else:
-        forget(pk_set or ())
+def _m2m_forget(*, forward: Callable[[Any], Iterable[int]],
+                cleared: Callable[[Any], Iterable[int]],
+                added: Callable[[Iterable[int]], Iterable[int]]) -> Callable[..., None]:
+    """An m2m_changed receiver that drops the grants of the users a change touches:
+    `forward(instance)` when the change came from the user's (or group's) side, else
+    `cleared(instance)` for a clear and `added(pk_set)` for an add or remove."""
+
+    def receiver(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+        if action not in ("post_add", "post_remove", "pre_clear"):
+            return
+        if not reverse:
+            forget(forward(instance))
+        elif action == "pre_clear":
+            forget(cleared(instance))
+        else:
+            forget(added(pk_set or ()))
+
+    return receiver
 
 
-def _group_permissions_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
-    """group.permissions or permission.group_set changed."""
-    if action not in ("post_add", "post_remove", "pre_clear"):
-        return
-    if not reverse:
-        forget(_members([instance.pk]))
-    elif action == "pre_clear":
-        forget(_members(instance.group_set.values_list("pk", flat=True)))
-    else:
-        forget(_members(pk_set or ()))
+def _self(instance: Any) -> list[int]:
+    return [instance.pk]
 
 
-def _user_permissions_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
-    """user.user_permissions or permission.user_set changed."""
-    if action not in ("post_add", "post_remove", "pre_clear"):
-        return
-    if not reverse:
-        forget([instance.pk])
-    elif action == "pre_clear":
-        forget(instance.user_set.values_list("pk", flat=True))
-    else:
-        forget(pk_set or ())
+# user.groups or group.user_set changed.
+_membership_changed = _m2m_forget(
+    forward=_self, cleared=lambda group: _members([group.pk]), added=lambda pks: pks)
+# group.permissions or permission.group_set changed.
+_group_permissions_changed = _m2m_forget(
+    forward=lambda group: _members([group.pk]),
+    cleared=lambda perm: _members(perm.group_set.values_list("pk", flat=True)),
+    added=_members)
+# user.user_permissions or permission.user_set changed.
+_user_permissions_changed = _m2m_forget(
+    forward=_self, cleared=lambda perm: perm.user_set.values_list("pk", flat=True),
+    added=lambda pks: pks)
 
 
 def _group_deleted(sender, instance, **kwargs) -> None:

@@ -25,7 +25,7 @@ from backoffice.upstream import CONFLICT, INVALID
 from debtors import services
 from debtors.forms_address import AddressForm, FingerprintForm, NotValidForm
 from debtors.selectors import PanelItem, address_panel, address_panel_item
-from debtors.views.panels import PanelEditor, panel_view
+from debtors.views.panels import PanelEditor, add_view, panel_view
 
 EDITOR = PanelEditor(
     partial="debtors/partials/addresses.html", title=gettext_lazy("Addresses"),
@@ -72,16 +72,12 @@ def _expected(request: HttpRequest) -> str | None:
 panel = panel_view(EDITOR)
 
 
-@require_http_methods(["GET", "POST"])
-@vary_on_headers("HX-Request")
-@guards.permission_required(roles.EDIT_DEBTORS, action="address.create")
-def add(request: HttpRequest, guid) -> HttpResponse:
-    def save(form: AddressForm) -> str:
-        services.address_create(actor=request.user, debtor_guid=str(guid),
-                                values=form.changes())
-        return _("Address added.")
+def _create(request: HttpRequest, guid: str, form: AddressForm) -> str:
+    services.address_create(actor=request.user, debtor_guid=guid, values=form.changes())
+    return _("Address added.")
 
-    return EDITOR.add(request, str(guid), AddressForm, save=save)
+
+add = add_view(EDITOR, AddressForm, _create, action="address.create")
 
 
 @require_http_methods(["GET", "POST"])

@@ -21,7 +21,7 @@ from debtors import services
 from debtors.forms_address import FingerprintForm
 from debtors.forms_extra_fields import ExtraFieldForm
 from debtors.selectors import extra_field_panel, extra_field_panel_item
-from debtors.views.panels import PanelEditor, panel_view
+from debtors.views.panels import PanelEditor, add_view, panel_view
 
 EDITOR = PanelEditor(
     partial="debtors/partials/extra_fields.html", title=gettext_lazy("Extra fields"),
@@ -50,17 +50,14 @@ def _refused(request: HttpRequest, guid: str, error: GatewayError, form: ExtraFi
 panel = panel_view(EDITOR)
 
 
-@require_http_methods(["GET", "POST"])
-@vary_on_headers("HX-Request")
-@guards.permission_required(roles.EDIT_DEBTORS, action="extrafield.create")
-def add(request: HttpRequest, guid) -> HttpResponse:
-    def save(form: ExtraFieldForm) -> str:
-        services.extra_field_create(actor=request.user, debtor_guid=str(guid),
-                                    name=form.cleaned_data["name"],
-                                    values=form.cleaned_data["values"])
-        return _("Extra field %(name)s added.") % {"name": form.cleaned_data["name"]}
+def _create(request: HttpRequest, guid: str, form: ExtraFieldForm) -> str:
+    services.extra_field_create(actor=request.user, debtor_guid=guid,
+                                name=form.cleaned_data["name"],
+                                values=form.cleaned_data["values"])
+    return _("Extra field %(name)s added.") % {"name": form.cleaned_data["name"]}
 
-    return EDITOR.add(request, str(guid), ExtraFieldForm, save=save, refused=_refused)
+
+add = add_view(EDITOR, ExtraFieldForm, _create, action="extrafield.create", refused=_refused)
 
 
 @require_http_methods(["GET", "POST"])

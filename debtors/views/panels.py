@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from backoffice import guards, roles, upstream
@@ -161,3 +161,18 @@ def panel_view(editor: PanelEditor) -> Callable[..., HttpResponse]:
         return editor.render(request, str(guid), focus=True)
 
     return panel
+
+
+def add_view(editor: PanelEditor, form_class: type, save: Callable[..., str], *, action: str,
+             refused: Callable[..., HttpResponse] | None = None) -> Callable[..., HttpResponse]:
+    """The add view of a panel (see `PanelEditor.add`): `save(request, guid, valid_form)`
+    makes the one service call and answers the notice; `action` names a refused attempt."""
+
+    @require_http_methods(["GET", "POST"])
+    @vary_on_headers("HX-Request")
+    @guards.permission_required(roles.EDIT_DEBTORS, action=action)
+    def add(request: HttpRequest, guid) -> HttpResponse:
+        return editor.add(request, str(guid), form_class, refused=refused,
+                          save=lambda form: save(request, str(guid), form))
+
+    return add
