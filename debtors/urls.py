@@ -5,15 +5,15 @@ from debtors.views import actions, addresses, debtor_edit, detail, extra_fields,
 app_name = "debtors"
 
 urlpatterns = [
-    # Search and saved searches (issue 6).
+    # Search and saved searches.
     path("", search.search, name="search"),
     path("saved/", saved.create, name="saved-create"),
     path("saved/<int:pk>/delete/", saved.delete, name="saved-delete"),
-    # The debtor 360 (issue 6).
+    # The debtor 360.
     path("<uuid:guid>/", detail.detail, name="detail"),
     path("<uuid:guid>/cases/<uuid:case_guid>/", detail.case, name="case"),
     path("<uuid:guid>/reveal/", detail.reveal, name="reveal"),
-    # The editors (issue 7): debtor, addresses, extra fields, custom actions.
+    # The editors: debtor, addresses, extra fields, custom actions.
     path("new/", debtor_edit.create, name="create"),
     path("<uuid:guid>/edit/", debtor_edit.edit, name="edit"),
     path("<uuid:guid>/delete/", debtor_edit.delete, name="delete"),

@@ -1,6 +1,6 @@
 """axe-core on the sign-in pages and the signed-in layout, plus keyboard, CSP and no-JS checks.
 
-Later issues add their pages to PAGES (a path and the role that may open it).
+Each page is a row of PAGES (a path and the role that may open it).
 """
 
 import pytest

@@ -1,6 +1,6 @@
 """The role matrix: every role (and anonymous, and a user without a role) against every page.
 
-Each row is one page; later issues add their pages by adding rows. An expectation is a status
+Each row is one page; a new page adds a row. An expectation is a status
 code, LOGIN (a redirect to the sign-in page with ?next=), ADMIN_LOGIN (Django admin's own
 sign-in) or `to(url)` (a redirect elsewhere).
 """

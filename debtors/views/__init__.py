@@ -1,4 +1,5 @@
-"""Debtor views, one module per screen: search (`search`), the debtor 360 and its case
-panel and ID reveal (`detail`), saved searches (`saved`) from issue 6; the editors (create/
-edit/delete, addresses, extra fields, actions) from issue 7 beside them.
+"""Debtor views, one module per screen: search (`search`), saved searches (`saved`), the
+debtor 360 with its case panel and ID reveal (`detail`), the debtor's own form and delete
+(`debtor_edit`), the address and extra-field panels (`addresses`, `extra_fields`, sharing
+`panels`) and the custom actions (`actions`).
 """
