@@ -38,7 +38,7 @@ from django.utils import translation  # noqa: E402
 from backoffice.gateway import Case, Debtor, PaymentPlan  # noqa: E402
 from backoffice.gateway.wire import dumps, from_wire, loads  # noqa: E402
 from plans import schedule  # noqa: E402
-from plans.selectors import CalculatorSetup, fee_defaults  # noqa: E402
+from plans.selectors import CalculatorSetup, fee_defaults_get  # noqa: E402
 from plans.views.calculator import Calculation, _context  # noqa: E402
 from sandbox import planmath  # noqa: E402
 
@@ -84,7 +84,7 @@ def main() -> None:
                 currency_code="SEK", remaining_sum=Decimal("250000.00"))
     setup = CalculatorSetup(debtor=Debtor(debtor_guid=guid, full_name="Bench Debtor"),
                             cases=(case,), cases_under_plan=(), currency="SEK",
-                            fee_defaults=fee_defaults("SEK"))
+                            fee_defaults=fee_defaults_get(currency="SEK"))
     data = QueryDict(mutable=True)
     data.update({"payment_plan_type": "1", "number_of_payments": str(args.periods),
                  "registration_fee": "150.00", "invoice_fee": "29.00", "reminder_fee": "60.00",

@@ -103,7 +103,7 @@ class CalculatorSetup:
         return [(c.case_guid or "", c.case_number or c.case_guid or "") for c in self.cases]
 
 
-def fee_defaults(currency: str) -> dict[str, Decimal]:
+def fee_defaults_get(*, currency: str) -> dict[str, Decimal]:
     defaults = settings.PLAN_FEE_DEFAULTS.get(currency or "", {})
     return {name: defaults.get(name, ZERO) for name in ("registration", "invoice", "reminder")}
 
@@ -177,7 +177,8 @@ def calculator_setup_get(*, debtor_guid: str) -> CalculatorSetup:
     currencies = [c.currency_code for c in free if c.currency_code]
     currency = (currencies[0] if currencies else debtor.currency_code) or ""
     setup = CalculatorSetup(debtor=debtor, cases=free, cases_under_plan=under,
-                            currency=currency, fee_defaults=fee_defaults(currency))
+                            currency=currency,
+                            fee_defaults=fee_defaults_get(currency=currency))
     _remember_setup(debtor_guid, setup)
     return setup
 
