@@ -1,13 +1,32 @@
 """Template context for the base layout: the user's role and the navigation it may see.
 
-Counts shown on the items belong to the apps that know them: plans/context_processors.py
-puts the waiting proposals on Approvals, and is the processor settings register.
+Counts shown on the items belong to the apps that know them: `NAV_BADGES` in settings names,
+per item, the function (taking the user) that counts, so this module imports no feature app.
 """
 
+from functools import cache
+
+from django.conf import settings
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from backoffice import roles
+
+# (key, label, URL name, permission): in the order the navigation shows them.
+NAV_ITEMS = (
+    ("work", _("My day"), "work:my-day", roles.KEEP_WORKLIST),
+    ("debtors", _("Debtors"), "debtors:search", roles.VIEW_DEBTORS),
+    ("team", _("Team"), "work:team", roles.MANAGE_TEAM),
+    ("approvals", _("Approvals"), "plans:approvals", roles.APPROVE_PLANS),
+    ("audit", _("Audit"), "audit:entries", roles.VIEW_AUDIT),
+)
+
+
+@cache
+def _badge_counter(key: str):
+    path = settings.NAV_BADGES.get(key)
+    return import_string(path) if path else None
 
 
 def navigation(request) -> dict:
@@ -16,14 +35,14 @@ def navigation(request) -> dict:
         return {"nav_items": [], "user_role": None}
     role = roles.user_role(user)
     items = []
-    if roles.user_can(user, roles.VIEW_DEBTORS):
-        items.append({"key": "debtors", "label": _("Debtors"), "url": reverse("debtors:search")})
-    if roles.user_can(user, roles.APPROVE_PLANS):
-        items.append(
-            {"key": "approvals", "label": _("Approvals"), "url": reverse("plans:approvals")}
-        )
-    if roles.user_can(user, roles.VIEW_AUDIT):
-        items.append({"key": "audit", "label": _("Audit"), "url": reverse("audit:entries")})
+    for key, label, url_name, codename in NAV_ITEMS:
+        if not roles.user_can(user, codename):
+            continue
+        item = {"key": key, "label": label, "url": reverse(url_name)}
+        counter = _badge_counter(key)
+        if counter is not None:
+            item["badge"] = counter(user=user)
+        items.append(item)
     return {
         "nav_items": items,
         "user_role": role,

@@ -26,6 +26,8 @@ PROPOSE_PLANS = "propose_plans"
 APPROVE_PLANS = "approve_plans"
 VIEW_AUDIT = "view_audit"
 RUN_ANY_SERVICE = "run_any_service"
+KEEP_WORKLIST = "keep_worklist"
+MANAGE_TEAM = "manage_team"
 
 PERMISSIONS = {
     VIEW_DEBTORS: _("Search and view debtors"),
@@ -36,13 +38,16 @@ PERMISSIONS = {
     APPROVE_PLANS: _("Approve, activate and reject payment plans"),
     VIEW_AUDIT: _("Review the audit trail"),
     RUN_ANY_SERVICE: _("Run any service definition with a JSON body"),
+    KEEP_WORKLIST: _("Keep follow-ups, the contact log and promises to pay"),
+    MANAGE_TEAM: _("See the team's work and assign anyone's follow-ups"),
 }
 
-_AGENT_PERMS = {VIEW_DEBTORS, EDIT_DEBTORS, REVEAL_PERSONAL_DATA, CALCULATE_PLANS, PROPOSE_PLANS}
+_AGENT_PERMS = {VIEW_DEBTORS, EDIT_DEBTORS, REVEAL_PERSONAL_DATA, CALCULATE_PLANS, PROPOSE_PLANS,
+                KEEP_WORKLIST}
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     AGENT: _AGENT_PERMS,
-    SUPERVISOR: _AGENT_PERMS | {APPROVE_PLANS},
-    ADMIN: _AGENT_PERMS | {APPROVE_PLANS, VIEW_AUDIT, RUN_ANY_SERVICE},
+    SUPERVISOR: _AGENT_PERMS | {APPROVE_PLANS, MANAGE_TEAM},
+    ADMIN: _AGENT_PERMS | {APPROVE_PLANS, VIEW_AUDIT, RUN_ANY_SERVICE, MANAGE_TEAM},
 }
 
 # Permissions of other apps' models ("app_label.codename"): the admin role manages users and

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "backoffice.audit",
     "debtors",
     "plans",
+    "work",
 ]
 if APTIC_SANDBOX:
     INSTALLED_APPS.append("sandbox")
@@ -105,11 +106,17 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "plans.context_processors.navigation",
+                "backoffice.context_processors.navigation",
             ],
         },
     },
 ]
+
+# The count on a navigation item: a function of the signed-in user, per item key.
+NAV_BADGES = {
+    "work": "work.selectors.my_day_count",
+    "approvals": "plans.selectors.proposal_pending_count",
+}
 
 # --- Databases and cache ----------------------------------------------------------------------
 DATABASES = {
@@ -285,6 +292,17 @@ PLAN_AGREEMENT_AGENCY = {
     "org_number": env_str("AGENCY_ORG_NUMBER", ""),
     "phone": env_str("AGENCY_PHONE", ""),
 }
+
+# --- The agent's day -------------------------------------------------------------------------
+# Days after the promised date before `promises_check` judges a promise (payments take time).
+PROMISE_GRACE_DAYS = env_int("PROMISE_GRACE_DAYS", 3)
+# How far ahead a promise may be dated.
+PROMISE_MAX_DAYS_AHEAD = env_int("PROMISE_MAX_DAYS_AHEAD", 365)
+# My day: rows per page, days a missed promise or a decided proposal stays on it, and how
+# long the page waits for the balances before it sends what it has and fills in the rest.
+WORK_PAGE_SIZE = env_int("WORK_PAGE_SIZE", 25)
+WORK_NEWS_DAYS = env_int("WORK_NEWS_DAYS", 7)
+WORK_BALANCE_WAIT_SECONDS = env_float("WORK_BALANCE_WAIT_SECONDS", 0.3)
 
 # --- Custom actions (service definitions) -----------------------------------------------------
 # Which service definitions the deployment offers, their labels and who may run them.

@@ -30,6 +30,7 @@ urlpatterns = [
     path("accounts/profile/", views.profile, name="profile"),
     path("debtors/", include("debtors.urls")),
     path("", include("plans.urls")),
+    path("", include("work.urls")),
     path("audit/", include("backoffice.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,6 +18,9 @@ from backoffice.models import UserProfile
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """The start page after sign-in: My day for whoever keeps a worklist, else the search."""
+    if roles.user_can(request.user, roles.KEEP_WORKLIST):
+        return redirect("work:my-day")
     if roles.user_can(request.user, roles.VIEW_DEBTORS):
         return redirect("debtors:search")
     return render(request, "home.html")

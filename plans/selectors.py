@@ -33,7 +33,7 @@ ZERO = Decimal("0.00")
 # --- Our records ---------------------------------------------------------------------------
 
 
-def proposal_pending_count() -> int:
+def proposal_pending_count(*, user: Any = None) -> int:
     """Proposals waiting for a decision (the navigation badge): one indexed COUNT."""
     return PlanProposal.objects.open().count()
 

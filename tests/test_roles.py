@@ -28,11 +28,11 @@ def to(url: str) -> Redirect:
 
 
 HOME = to("/")
-SEARCH = to("/debtors/")
+MY_DAY = to("/work/")
 
 # path                            anonymous    norole       agent        supervisor   admin
 PAGES = [
-    ("/",                          LOGIN,       200,         SEARCH,      SEARCH,      SEARCH),
+    ("/",                          LOGIN,       200,         MY_DAY,      MY_DAY,      MY_DAY),
     ("/accounts/login/",           200,         HOME,        HOME,        HOME,        HOME),
     ("/accounts/profile/",         LOGIN,       200,         200,         200,         200),
     ("/accounts/password_change/", LOGIN,       200,         200,         200,         200),
@@ -41,6 +41,8 @@ PAGES = [
     ("/approvals/",                LOGIN,       403,         403,         200,         200),
     ("/proposals/mine/",           LOGIN,       403,         200,         200,         200),
     ("/audit/",                    LOGIN,       403,         403,         403,         200),
+    ("/work/",                     LOGIN,       403,         200,         200,         200),
+    ("/team/",                     LOGIN,       403,         403,         200,         200),
     ("/admin/",                    ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200),
     ("/admin/auth/user/",          LOGIN,       ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200),
     ("/healthz",                   200,         200,         200,         200,         200),
