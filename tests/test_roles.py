@@ -124,9 +124,10 @@ def test_anonymous_pages_show_no_navigation(client):
     ("role", "allowed"),
     [
         (roles.AGENT, {roles.VIEW_DEBTORS, roles.EDIT_DEBTORS, roles.REVEAL_PERSONAL_DATA,
-                       roles.CALCULATE_PLANS, roles.PROPOSE_PLANS}),
+                       roles.CALCULATE_PLANS, roles.PROPOSE_PLANS, roles.KEEP_WORKLIST}),
         (roles.SUPERVISOR, {roles.VIEW_DEBTORS, roles.EDIT_DEBTORS, roles.REVEAL_PERSONAL_DATA,
-                            roles.CALCULATE_PLANS, roles.PROPOSE_PLANS, roles.APPROVE_PLANS}),
+                            roles.CALCULATE_PLANS, roles.PROPOSE_PLANS, roles.APPROVE_PLANS,
+                            roles.KEEP_WORKLIST, roles.MANAGE_TEAM}),
         (roles.ADMIN, set(roles.PERMISSIONS)),
     ],
 )
