@@ -12,6 +12,24 @@ notation of a kind; the search matches any of them.
 - ID numbers are stored as each country writes them (`19800517-1234`, `556677-8899`,
   `01018012345`, `123456789`, `010180-123A`, `1234567-1`); the search also tries the
   notations without separators or century. Countries without a row keep what was typed.
+- Each kind also has a shape: the notations it is typed in, with and without century and
+  separator, read with everything `python-stdnum` checks except the check digit (the date
+  of birth, the century sign, the individual number). Real data sometimes holds a number
+  whose check digit is wrong; the search finds it by its shape and says so.
+
+Shapes, per kind (`C` a check character, `N` a digit; `[x]` may be left out):
+
+- SE personnummer: `[YY]YYMMDD[-+ ]NNNC`. Without the century the date is the one in the
+  last 100 years; `+` puts it 100 years earlier (Folkbokföringslagen §18).
+- SE organisationsnummer: `NNMNNN[- ]NNNC` with `M` (the third digit) at least 2, which
+  tells it from a personnummer's month (the search reads a valid one below 2 as the
+  personnummer it is).
+- NO fødselsnummer: `DDMMYY[ ]NNNCC`, a date (D- and H-numbers included) whose century the
+  individual number gives, not in the future.
+- NO organisasjonsnummer: `NNN[ ]NNN[ ]NNC`, beginning with 8 or 9 as every one does.
+- FI henkilötunnus: `DDMMYY[S]NNNC`, `S` a century sign; without one the date is the one in
+  the last 100 years, tried with each sign of that century.
+- FI Y-tunnus: `NNNNNNN[-]C`.
 """
 
 from __future__ import annotations
@@ -19,6 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import phonenumbers
 from django.utils.functional import Promise
@@ -40,14 +59,18 @@ class IdKind:
 
     `validate` is stdnum's: the compact number, or stdnum's ValidationError. `notations`
     turns a compact number into the notations the data may hold it in, the stored one first.
-    `readings` is the search's lenient reading of typed text: the compact numbers it may
-    mean (by default the one `validate` accepts).
+    `shape` reads typed text by its shape alone: the compact numbers it has the shape of,
+    checked for everything `validate` checks except the check digit (so a number whose check
+    digit is wrong is still one), in the form `notations` takes. `readings` is the search's
+    lenient reading of typed text: the compact numbers it may mean (by default the one
+    `validate` accepts).
     """
 
     name: str
     validate: Callable[[str], str]
     notations: Notations
     invalid_message: str | Promise
+    shape: Callable[[str], list[str]]
     readings: Callable[[str], list[str]] | None = None
 
     def read(self, text: str) -> list[str]:
@@ -58,6 +81,10 @@ class IdKind:
             return [self.validate(text)]
         except StdnumError:
             return []
+
+    def read_shape(self, text: str) -> list[str]:
+        """The compact numbers `text` has the shape of, its check digit not checked."""
+        return self.shape(text.strip())
 
 
 @dataclass(frozen=True)
@@ -124,12 +151,120 @@ def _directory_grouping(*tail: int) -> PhoneNotation:
 # --- ID notations --------------------------------------------------------------------------------
 
 
+def _date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _in_last_century(yymmdd: str, *, hundred_plus: bool = False) -> date | None:
+    """The date `YYMMDD` in the last 100 years (with `hundred_plus`, 100 years before that),
+    or None when it is no date."""
+    yy, month, day = int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:6])
+    today = date.today()
+    year = today.year - (today.year - yy) % 100  # the latest year ending in YY
+    born = _date(year, month, day)
+    if born is None or born > today:
+        year -= 100
+    if hundred_plus:
+        year -= 100
+    return _date(year, month, day)
+
+
+_SE_PERSON_SHAPE = re.compile(r"(?P<cc>\d{2})?(?P<date>\d{6})(?P<sep>[-+ ]?)(?P<serial>\d{4})")
+
+
+def _se_person_shape(text: str) -> list[str]:
+    """`[YY]YYMMDD[-+ ]NNNC` with a real date, as `YYYYMMDD-NNNC`."""
+    match = _SE_PERSON_SHAPE.fullmatch(text)
+    if not match:
+        return []
+    yymmdd = match["date"]
+    if match["cc"]:
+        born = _date(int(match["cc"] + yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:6]))
+    else:
+        born = _in_last_century(yymmdd, hundred_plus=match["sep"] == "+")
+    return [f"{born.year:04d}{yymmdd[2:]}-{match['serial']}"] if born else []
+
+
 def _se_person(compact: str) -> list[str]:
-    digits = compact.replace("-", "").replace("+", "")
-    if len(digits) == 10:
-        digits = f"{personnummer.get_birth_date(compact).year // 100}{digits}"
-    stored = f"{digits[:8]}-{digits[8:]}"
-    return [stored, digits, stored[2:], digits[2:]]
+    """Stored `YYYYMMDD-NNNC`, then without separator, then `YYMMDD-NNNC` (`+` from the year
+    the person turns 100, and `-` as written before) and without separator."""
+    if len(compact) == 13:
+        full = compact
+    else:  # stdnum's `YYMMDD-NNNC` or `YYMMDD+NNNC`
+        born = (_in_last_century(compact[:6], hundred_plus=compact[6] == "+")
+                or personnummer.get_birth_date(compact))
+        full = f"{born.year:04d}{compact[2:6]}-{compact[7:]}"
+    digits = full.replace("-", "")
+    short_sep = "+" if date.today().year - int(full[:4]) >= 100 else "-"
+    forms = [full, digits, f"{full[2:8]}{short_sep}{full[9:]}", digits[2:]]
+    if short_sep == "+":
+        forms.append(full[2:])
+    return forms
+
+
+def _se_company_readings(text: str) -> list[str]:
+    """A valid organisationsnummer whose third digit is at least 2: below, it is a
+    personnummer (a sole trader's), read as one."""
+    try:
+        compact = se_orgnr.validate(text)
+    except StdnumError:
+        return []
+    return [compact] if compact[2] >= "2" else []
+
+
+def _se_company_shape(text: str) -> list[str]:
+    """`NNMNNN[- ]NNNC`, M at least 2."""
+    return [text[:6] + text[-4:]] if re.fullmatch(r"\d{2}[2-9]\d{3}[- ]?\d{4}", text) else []
+
+
+def _no_person_shape(text: str) -> list[str]:
+    """`DDMMYY[ ]NNNCC` with a birth date stdnum can tell, not in the future."""
+    if not re.fullmatch(r"\d{6} ?\d{5}", text):
+        return []
+    digits = text.replace(" ", "")
+    try:
+        born = fodselsnummer.get_birth_date(digits)
+    except StdnumError:
+        return []
+    return [digits] if born <= date.today() else []
+
+
+def _no_company_shape(text: str) -> list[str]:
+    """`NNN[ ]NNN[ ]NNC` beginning with 8 or 9, spaced both times or not at all."""
+    return [text.replace(" ", "")] if re.fullmatch(r"[89]\d{2}( ?)\d{3}\1\d{3}", text) else []
+
+
+# A henkilötunnus's century signs, per century; the first is the one written before 2023.
+_FI_SIGNS = {1800: "+", 1900: "-YXWVU", 2000: "ABCDEF"}
+_FI_CENTURY = {sign: century for century, signs in _FI_SIGNS.items() for sign in signs}
+_FI_PERSON_SHAPE = re.compile(
+    r"(?P<date>\d{6})(?P<sign>[-+A-FU-Y]?)(?P<individual>\d{3})(?P<check>[0-9A-FHJ-NPR-Y])")
+
+
+def _fi_person_shape(text: str) -> list[str]:
+    """`DDMMYY[S]NNNC` with a real date and an individual number 002-899; without a sign,
+    every sign of the century of the date in the last 100 years."""
+    match = _FI_PERSON_SHAPE.fullmatch(text.upper())
+    if not match or not 2 <= int(match["individual"]) < 900:
+        return []
+    ddmmyy, sign = match["date"], match["sign"]
+    if sign:
+        born = _date(_FI_CENTURY[sign] + int(ddmmyy[4:]), int(ddmmyy[2:4]), int(ddmmyy[:2]))
+        signs = sign
+    else:
+        born = _in_last_century(ddmmyy[4:] + ddmmyy[2:4] + ddmmyy[:2])
+        signs = _FI_SIGNS[born.year // 100 * 100] if born else ""
+    if born is None:
+        return []
+    return [f"{ddmmyy}{s}{match['individual']}{match['check']}" for s in signs]
+
+
+def _fi_company_shape(text: str) -> list[str]:
+    """`NNNNNNN[-]C`."""
+    return [text.replace("-", "")] if re.fullmatch(r"\d{7}-?\d", text) else []
 
 
 def _fi_person_readings(text: str) -> list[str]:
@@ -150,10 +285,13 @@ NOTATIONS: tuple[CountryNotations, ...] = (
             "personnummer", personnummer.validate, _se_person,
             _("Enter a valid Swedish personal identity number (personnummer), "
               "e.g. 19800517-1234."),
+            shape=_se_person_shape,
         ),
         company=IdKind(
             "organisationsnummer", se_orgnr.validate, lambda d: [f"{d[:6]}-{d[6:]}", d],
             _("Enter a valid Swedish organisation number, e.g. 556677-8899."),
+            shape=_se_company_shape,
+            readings=_se_company_readings,
         ),
         company_may_be_person=True,
         calling_code=46,
@@ -165,10 +303,12 @@ NOTATIONS: tuple[CountryNotations, ...] = (
         person=IdKind(
             "fødselsnummer", fodselsnummer.validate, lambda d: [d, f"{d[:6]} {d[6:]}"],
             _("Enter a valid Norwegian national identity number (fødselsnummer), 11 digits."),
+            shape=_no_person_shape,
         ),
         company=IdKind(
             "organisasjonsnummer", no_orgnr.validate, lambda d: [d, no_orgnr.format(d)],
             _("Enter a valid Norwegian organisation number, 9 digits."),
+            shape=_no_company_shape,
         ),
         calling_code=47,
         phone_stored=_no_stored,
@@ -178,11 +318,13 @@ NOTATIONS: tuple[CountryNotations, ...] = (
         person=IdKind(
             "henkilötunnus", hetu.validate, lambda c: [c],
             _("Enter a valid Finnish personal identity code (henkilötunnus), e.g. 010180-123A."),
+            shape=_fi_person_shape,
             readings=_fi_person_readings,
         ),
         company=IdKind(
             "Y-tunnus", ytunnus.validate, lambda d: [f"{d[:7]}-{d[7:]}", d],
             _("Enter a valid Finnish business ID (Y-tunnus), e.g. 1234567-1."),
+            shape=_fi_company_shape,
         ),
         calling_code=358,
         phone_stored=_fi_stored,

@@ -12,7 +12,9 @@ it is likely stored in, and the search matches any of them (an OR):
 - Nordic ID numbers (`python-stdnum`), with or without separators or century, as every
   notation `debtors.notations` lists for each kind of the country (of every country
   without a country filter); a Finnish henkilötunnus typed without its century sign is
-  tried with every sign that makes it valid;
+  tried with every sign that makes it valid. A number whose check digit is wrong is read
+  by its shape (`debtors.notations`' shapes) and searched in the same notations, and the
+  "searched as" line says the checksum does not match (precedence: `id_number_reading`);
 - an e-mail address (exact, case-insensitive; a partial one with `@` is a `contains`);
 - a reference (exact), or a debtor GUID pasted from elsewhere;
 - otherwise words that must all occur in the name (`contains`, any order).
@@ -33,7 +35,13 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.gateway import F, Filter
-from debtors.notations import NOTATIONS, PHONE_REGIONS, country_notations, phone_notations
+from debtors.notations import (
+    NOTATIONS,
+    PHONE_REGIONS,
+    CountryNotations,
+    country_notations,
+    phone_notations,
+)
 
 PHONE_FIELDS = ("cellular_phone", "home_phone", "work_phone")
 MAX_TEXT = 100
@@ -50,6 +58,32 @@ KIND_LABELS = {
 }
 
 
+# By (read as a personal number, read as a company number, checksum holds).
+_ID_LABELS = {
+    (True, False, True): _("personal ID number"),
+    (False, True, True): _("company ID number"),
+    (True, True, True): _("ID number"),
+    (True, False, False): _("personal ID number (checksum does not match)"),
+    (False, True, False): _("company ID number (checksum does not match)"),
+    (True, True, False): _("ID number (checksum does not match)"),
+}
+
+
+@dataclass(frozen=True)
+class IdNumberReading:
+    """The text read as Nordic ID numbers: the stored notations to match, whether as a
+    personal and/or a company number, and whether the checksum holds or only the shape."""
+
+    forms: tuple[str, ...]
+    person: bool
+    company: bool
+    checksum_ok: bool
+
+    @property
+    def label(self) -> str:
+        return str(_ID_LABELS[(self.person, self.company, self.checksum_ok)])
+
+
 @dataclass(frozen=True)
 class SearchTerms:
     """The search box read: what it was taken for and the filter that finds it."""
@@ -58,11 +92,16 @@ class SearchTerms:
     kinds: tuple[str, ...] = ()
     filter: Filter | None = None
     phone_forms: tuple[str, ...] = ()
-    id_forms: tuple[str, ...] = ()
+    id_number: IdNumberReading | None = None
+
+    @property
+    def id_forms(self) -> tuple[str, ...]:
+        return self.id_number.forms if self.id_number else ()
 
     @property
     def kind_labels(self) -> list[str]:
-        return [str(KIND_LABELS[k]) for k in self.kinds]
+        return [self.id_number.label if k == "id_number" and self.id_number
+                else str(KIND_LABELS[k]) for k in self.kinds]
 
 
 # --- Phone numbers -------------------------------------------------------------------------------
@@ -97,19 +136,53 @@ def phone_candidates(text: str, *, country: str = "") -> list[str]:
 # --- ID numbers ----------------------------------------------------------------------------------
 
 
-def id_number_candidates(text: str, *, country: str = "") -> list[str]:
-    """Stored notations of `text` read as a Nordic personal or company ID number."""
+def id_number_reading(text: str, *, country: str = "") -> IdNumberReading | None:
+    """`text` read as a Nordic personal or company ID number of `country` (of every country
+    in `debtors.notations` without one), or None when it is none.
+
+    Which reading wins:
+
+    - A checksum that holds decides: when any kind reads the text with a valid check digit,
+      those readings alone are searched (a valid number is not also read by shape).
+    - Otherwise every kind whose shape the text has is searched, in all its notations, and
+      the reading says the checksum does not match.
+    - Bare digits that are a valid phone number (of `country`, else of any of the table's
+      countries) are that phone number, not an ID number by shape alone: `0701234567` has
+      the shape of a personnummer born 2007-01-23. Typed with the ID number's separator
+      (`070123-4567`), it is read as both.
+    """
     text = text.strip()
     if not re.fullmatch(r"[\d\s+\-A-Za-z]{8,16}", text) or sum(c.isdigit() for c in text) < 8:
-        return []
+        return None
     row = country_notations(country)
     rows = [row] if row else NOTATIONS
+    checked = _read_id_kinds(rows, text, by_shape=False)
+    if checked or (text.isdigit() and phone_candidates(text, country=country)):
+        return checked
+    return _read_id_kinds(rows, text, by_shape=True)
+
+
+def id_number_candidates(text: str, *, country: str = "") -> list[str]:
+    """Stored notations of `text` read as a Nordic personal or company ID number."""
+    reading = id_number_reading(text, country=country)
+    return list(reading.forms) if reading else []
+
+
+def _read_id_kinds(
+    rows: Iterable[CountryNotations], text: str, *, by_shape: bool
+) -> IdNumberReading | None:
     forms: list[str] = []
-    for each in rows:
-        for kind in (each.person, each.company):
-            for compact in kind.read(text):
+    read_as: set[bool] = set()  # is_company of the kinds that read it
+    for row in rows:
+        for is_company, kind in ((False, row.person), (True, row.company)):
+            compacts = kind.read_shape(text) if by_shape else kind.read(text)
+            for compact in compacts:
                 forms += kind.notations(compact)
-    return _unique(forms)
+                read_as.add(is_company)
+    if not forms:
+        return None
+    return IdNumberReading(forms=tuple(_unique(forms)), person=False in read_as,
+                           company=True in read_as, checksum_ok=not by_shape)
 
 
 # --- The whole box -------------------------------------------------------------------------------
@@ -142,10 +215,10 @@ def read_search_text(text: str, *, country: str = "") -> SearchTerms:
             kinds.append("guid")
             parts.append(F.eq("debtor_guid", guid))
 
-    id_forms = id_number_candidates(text, country=country)
-    if id_forms:
+    id_number = id_number_reading(text, country=country)
+    if id_number:
         kinds.append("id_number")
-        parts += [F.eq("id_number", form) for form in id_forms]
+        parts += [F.eq("id_number", form) for form in id_number.forms]
 
     phone_forms = phone_candidates(text, country=country)
     if phone_forms:
@@ -161,7 +234,7 @@ def read_search_text(text: str, *, country: str = "") -> SearchTerms:
         kinds=tuple(kinds),
         filter=F.any(*parts),
         phone_forms=tuple(phone_forms),
-        id_forms=tuple(id_forms),
+        id_number=id_number,
     )
 
 

@@ -97,6 +97,47 @@ def test_nordic_id_numbers_in_other_notations(gw, sandbox_api, agent_client,
     assert names == [f"{surname} AB" if juridical else f"Test {surname}"]
 
 
+def test_a_personnummer_with_a_wrong_check_digit_is_found_in_every_notation(
+        gw, sandbox_api, agent_client, surname):
+    # Stored as real data sometimes holds it: the check digit of 19800517-1234 is wrong.
+    sandbox_api.create_debtor(lastname=surname, idNumber="19800517-1234", city=surname)
+    for typed in ("19800517-1234", "198005171234", "800517-1234", "8005171234"):
+        html = search(agent_client, q=typed, city=surname)
+        assert rows_html(html) == [f"Test {surname}"], typed
+        assert "searched as" in html
+        assert "personal ID number (checksum does not match)" in html, typed
+
+
+def test_a_valid_number_is_not_said_to_mismatch(gw, sandbox_api, agent_client, surname):
+    number = swedish_personnummer("19800517")
+    sandbox_api.create_debtor(lastname=surname, idNumber=number, city=surname)
+    html = search(agent_client, q=number[2:].replace("-", ""), city=surname)
+    assert rows_html(html) == [f"Test {surname}"]
+    assert "personal ID number" in html and "checksum does not match" not in html
+
+
+@pytest.mark.parametrize(("stored", "typed", "juridical", "country"), [
+    ("556036-0794", "5560360794", 1, "SE"),       # Swedish organisationsnummer
+    ("15108695089", "151086 95089", 0, "NO"),     # Norwegian fødselsnummer
+    ("988077918", "988 077 918", 1, "NO"),        # Norwegian organisasjonsnummer
+    ("131052-308A", "131052308a", 0, "FI"),       # Finnish henkilötunnus, sign left out
+    ("2077474-1", "2077474-1", 1, "FI"),          # Finnish Y-tunnus
+])
+def test_nordic_id_numbers_with_a_wrong_check_digit_are_found_by_shape(
+        gw, sandbox_api, agent_client, surname, stored, typed, juridical, country):
+    fields = {"juridicalType": juridical, "idNumber": stored, "countryCode": country,
+              "city": surname}
+    if juridical:
+        fields.update(fullName=f"{surname} AB", firstname=None, lastname=None)
+    else:
+        fields.update(lastname=surname)
+    sandbox_api.create_debtor(**fields)
+    html = search(agent_client, q=typed, city=surname)
+    assert rows_html(html) == [f"{surname} AB" if juridical else f"Test {surname}"]
+    kind = "company" if juridical else "personal"
+    assert f"{kind} ID number (checksum does not match)" in html
+
+
 def test_email_search_ignores_case(gw, sandbox_api, agent_client, surname):
     sandbox_api.create_debtor(lastname=surname, email=f"{surname.lower()}@example.se")
     sandbox_api.create_debtor(lastname=surname + "b", email=f"other.{surname.lower()}@example.se")

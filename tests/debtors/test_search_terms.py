@@ -1,5 +1,7 @@
 """How the search box reads what an agent types (no upstream involved)."""
 
+from datetime import date, timedelta
+
 import pytest
 
 from backoffice.gateway.odata import render_filter
@@ -7,6 +9,7 @@ from debtors.identifiers import normalise_id_number, normalise_phone
 from debtors.search import (
     debtor_filter,
     id_number_candidates,
+    id_number_reading,
     phone_candidates,
     read_search_text,
 )
@@ -50,8 +53,127 @@ def test_finnish_hetu_without_the_century_sign_tries_the_valid_signs():
     assert all(len(f) == 11 for f in forms)
 
 
-def test_an_invalid_check_digit_is_no_id_number():
-    assert id_number_candidates("19800517-1234", country="SE") == []
+def test_an_invalid_check_digit_is_still_read_by_its_shape():
+    expected = ["19800517-1234", "198005171234", "800517-1234", "8005171234"]
+    for typed in expected:
+        reading = id_number_reading(typed, country="SE")
+        assert list(reading.forms) == expected, typed
+        assert not reading.checksum_ok
+
+
+# (country, typed, a stored notation that must be among the forms, valid checksum, company)
+ID_SHAPES = [
+    # Sweden: personnummer with and without century and separator, organisationsnummer.
+    ("SE", "19811228-9874", "19811228-9874", True, False),
+    ("SE", "811228-9874", "19811228-9874", True, False),
+    ("SE", "19811228-9875", "19811228-9875", False, False),
+    ("SE", "198112289875", "19811228-9875", False, False),
+    ("SE", "811228-9875", "19811228-9875", False, False),
+    ("SE", "8112289875", "19811228-9875", False, False),
+    ("SE", "811228 9875", "19811228-9875", False, False),
+    ("SE", "121212+1213", "19121212-1213", False, False),
+    ("SE", "556036-0793", "556036-0793", True, True),
+    ("SE", "556036-0794", "556036-0794", False, True),
+    ("SE", "5560360794", "556036-0794", False, True),
+    ("SE", "556036 0794", "556036-0794", False, True),
+    # Norway: fødselsnummer (with a D-number) and organisasjonsnummer.
+    ("NO", "15108695088", "15108695088", True, False),
+    ("NO", "15108695089", "15108695089", False, False),
+    ("NO", "151086 95089", "15108695089", False, False),
+    ("NO", "55108695089", "55108695089", False, False),
+    ("NO", "988 077 917", "988077917", True, True),
+    ("NO", "988077918", "988077918", False, True),
+    ("NO", "988 077 918", "988077918", False, True),
+    # Finland: henkilötunnus with and without its century sign, Y-tunnus.
+    ("FI", "131052-308T", "131052-308T", True, False),
+    ("FI", "131052-308A", "131052-308A", False, False),
+    ("FI", "131052308a", "131052-308A", False, False),
+    ("FI", "131052308A", "131052Y308A", False, False),
+    ("FI", "010105A123B", "010105A123B", False, False),
+    ("FI", "010105123B", "010105A123B", False, False),
+    ("FI", "2077474-0", "2077474-0", True, True),
+    ("FI", "2077474-1", "2077474-1", False, True),
+]
+
+
+@pytest.mark.parametrize(("country", "typed", "stored", "checksum_ok", "company"), ID_SHAPES)
+def test_each_countrys_id_shapes_are_searched_in_their_stored_notations(
+        country, typed, stored, checksum_ok, company):
+    reading = id_number_reading(typed, country=country)
+    assert stored in reading.forms
+    assert reading.checksum_ok is checksum_ok
+    assert (reading.person, reading.company) == (not company, company)
+    terms = read_search_text(typed, country=country)
+    assert "id_number" in terms.kinds
+    assert f"idNumber eq '{stored}'" in render_filter("debtor", terms.filter)
+    label = "company ID number" if company else "personal ID number"
+    suffix = "" if checksum_ok else " (checksum does not match)"
+    assert label + suffix in terms.kind_labels
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("198112289875", "19811228-9875"), ("5560360794", "556036-0794"),
+    ("151086 95089", "15108695089"), ("988 077 918", "988077918"),
+    ("131052308A", "131052-308A"), ("2077474-1", "2077474-1"),
+])
+def test_without_a_country_every_countrys_shapes_are_tried(typed, stored):
+    reading = id_number_reading(typed)
+    assert stored in reading.forms and not reading.checksum_ok
+
+
+@pytest.mark.parametrize(("country", "typed"), [
+    ("SE", "19811328-9875"), ("SE", "811232-9875"), ("SE", "811228-98750"),
+    ("SE", "19811228--9875"), ("SE", "556036-079"), ("NO", "15138695089"),
+    ("NO", "15108680089"), ("NO", "788077918"), ("NO", "988 077918"),
+    ("FI", "311352-308A"), ("FI", "131052-001A"), ("FI", "131052-308G"),
+    ("FI", "131052Z308A"), ("FI", "207747-41"),
+])
+def test_what_has_no_id_shape_is_no_id_number(country, typed):
+    assert id_number_reading(typed, country=country) is None
+
+
+def test_the_century_of_a_six_digit_year_is_the_last_hundred_years():
+    born = date.today() + timedelta(days=1)  # tomorrow's date: not born yet this century
+    if (born.month, born.day) == (2, 29):
+        born += timedelta(days=1)
+    typed = f"{born:%y%m%d}-1234"
+    assert id_number_reading(typed, country="SE").forms[0] == f"{born.year - 100}{typed[2:]}"
+    assert id_number_reading("121212-1213", country="SE").forms[0] == "20121212-1213"
+    # `+`: a hundred years or more; the short notations then carry it (and the `-` written
+    # before the hundredth year).
+    forms = id_number_reading("121212+1213", country="SE").forms
+    assert forms[0] == "19121212-1213"
+    assert "121212+1213" in forms and "121212-1213" in forms
+    # A Finnish code without its sign is read in the last hundred years too.
+    assert id_number_reading("010105123B", country="FI").forms == (
+        "010105A123B", "010105B123B", "010105C123B", "010105D123B", "010105E123B",
+        "010105F123B")
+
+
+def test_bare_digits_that_are_a_phone_number_are_not_an_id_number_by_shape():
+    # 070-123 45 67 has the shape of a personnummer born 2007-01-23 (check digit wrong).
+    assert "id_number" not in read_search_text("0701234567").kinds
+    # Typed with the personnummer's separator it is read as both.
+    assert {"id_number", "phone"} <= set(read_search_text("070123-4567").kinds)
+    # A Finnish Y-tunnus typed without its hyphen reads as a phone number of Finland ...
+    assert id_number_reading("20774741", country="FI") is None
+    assert id_number_reading("2077474-1", country="FI").forms == ("2077474-1", "20774741")
+    # ... but a Norwegian organisasjonsnummer is no Norwegian phone number.
+    assert id_number_reading("988077918", country="NO").forms == ("988077918", "988 077 918")
+
+
+def test_a_valid_checksum_decides_over_shapes():
+    reading = id_number_reading("131052308T")  # valid: the signs that make it valid only
+    assert reading.checksum_ok and all(len(f) == 11 for f in reading.forms)
+
+
+def test_shape_readings_stay_literals_in_the_filter():
+    assert id_number_reading("800517-1234' or (1 eq 1") is None
+    terms = read_search_text("800517-1234")
+    rendered = render_filter("debtor", terms.filter)
+    assert rendered == ("(debtorReference eq '800517-1234') or (idNumber eq '19800517-1234') "
+                        "or (idNumber eq '198005171234') or (idNumber eq '800517-1234') "
+                        "or (idNumber eq '8005171234')")
 
 
 def test_the_country_limits_which_id_formats_are_tried():
@@ -109,7 +231,8 @@ def test_filters_combine_with_the_text():
 
 
 @pytest.mark.parametrize("typed", ["20774740", "131052308T", "+46 70 123 45 67",
-                                   "988077917", "x" * 100])
+                                   "988077917", "x" * 100, "1010101234", "131052308A",
+                                   "121212+1213"])
 def test_the_longest_filters_stay_within_the_apis_limit(typed):
     _terms, flt = debtor_filter(text=typed, juridical_type=0, city="Y" * 100, country="",
                                 currency="SEK")
