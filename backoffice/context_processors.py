@@ -38,7 +38,8 @@ def navigation(request) -> dict:
     for key, label, url_name, codename in NAV_ITEMS:
         if not roles.user_can(user, codename):
             continue
-        item = {"key": key, "label": label, "url": reverse(url_name)}
+        url = reverse(url_name)
+        item = {"key": key, "label": label, "url": url, "current": request.path.startswith(url)}
         counter = _badge_counter(key)
         if counter is not None:
             item["badge"] = counter(user=user)
