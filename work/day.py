@@ -19,6 +19,7 @@ from django.utils.functional import Promise as LazyText
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from backoffice.formatting import money
 from plans.models import PlanProposal
 from work import selectors
 from work.models import FollowUp, Promise
@@ -97,7 +98,8 @@ def _promise_row(section: str, promise: Promise) -> DayRow:
     if promise.status == Promise.Status.OPEN:
         reason = _("Promised to pay today")
     elif promise.status == Promise.Status.PARTLY_KEPT:
-        reason = _("Partly kept: %(paid)s paid") % {"paid": promise.paid_amount}
+        reason = _("Partly kept: %(paid)s paid") % {
+            "paid": money(promise.paid_amount, promise.currency)}
     else:
         reason = _("Not paid")
     return DayRow(section=section, key=f"promise-{promise.pk}", debtor_guid=promise.debtor_guid,
