@@ -3,7 +3,7 @@
 # 0 when every benchmark met its targets, 1 when one failed to run, 2 when a target was missed.
 #
 #   bench/run_all.sh            # everything (about 10 minutes on 2 cores)
-#   bench/run_all.sh --quick    # the page and load benchmarks only (about 3 minutes)
+#   bench/run_all.sh --quick    # the page, My day and load benchmarks only (about 4 minutes)
 #
 # Needs Redis on 127.0.0.1:6379 (database 4 is flushed: the page and load benchmarks start
 # with a cold token cache); `bash .ci/services.sh` starts it if it is not running.
@@ -21,6 +21,7 @@ run() {
 }
 
 run bench/pages.py
+run bench/my_day.py
 run bench/load.py
 if [ "${1:-}" != "--quick" ]; then
   run bench/plan_render.py

@@ -52,6 +52,7 @@ class StackOptions:
     workers: int = 2
     threads: int = 8
     fanout_workers: int = 32
+    max_connections: int = 20  # the app's connections to Aptic (APTIC_MAX_CONNECTIONS)
     cache_url: str = DEFAULT_CACHE_URL
     keep: str | None = None
 
@@ -166,6 +167,7 @@ def _environments(folder: Path, options: StackOptions, sandbox_root: str
         "APTIC_TOKEN_URL": f"{sandbox_root}/oauth/token",
         "APTIC_CLIENT_ID": CLIENT_ID, "APTIC_CLIENT_SECRET": CLIENT_SECRET,
         "APTIC_FANOUT_WORKERS": str(options.fanout_workers),
+        "APTIC_MAX_CONNECTIONS": str(options.max_connections),
     }
     setup = {**app, "DJANGO_DEBUG": "true", "DEMO_PASSWORD": DEMO_PASSWORD}
     return sandbox, app, setup

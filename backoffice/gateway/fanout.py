@@ -5,7 +5,9 @@
 
 Each part runs in a small shared thread pool with the caller's request context (request id
 and user reach the upstream headers and logs); each part's value or error comes back on its
-own, so one failing part does not take the page down.
+own, so one failing part does not take the page down. `submit_all` and `collect` are the
+same fan-out for a page that waits only so long: start the calls, then take what arrived by a
+deadline (see their docstrings).
 
 The request context is handed over explicitly, not by running each part in a copy of the
 caller's `contextvars` context: Django keeps a thread's cache backends in a context variable
@@ -18,7 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,3 +108,25 @@ def _run_inline(call: Callable[[], Any]) -> Part:
         return Part(result=call())
     except GatewayError as exc:
         return Part(error=exc)
+
+
+# --- Started now, collected within a deadline ----------------------------------------------------
+
+
+def submit_all(calls: Mapping[str, Callable[[], Any]]) -> dict[str, Future[Part]]:
+    """Starts every call in the pool at once and returns at once: each call's future `Part`.
+
+    For a page that must not wait on Aptic for long: start the reads first, do the local work,
+    then `collect` what arrived within a deadline. A part that is not collected still runs to
+    its end in the pool (its answer is dropped); the request context goes with it.
+    """
+    pool = _executor()
+    context = request_context.current()
+    return {name: pool.submit(_run_as, context, call) for name, call in calls.items()}
+
+
+def collect(futures: Mapping[str, Future[Part]], *, timeout: float) -> dict[str, Part]:
+    """The parts that finished within `timeout` seconds (from now), by name; the late ones are
+    left out, so the caller can fill them in later."""
+    done, _late = wait(list(futures.values()), timeout=max(0.0, timeout))
+    return {name: future.result() for name, future in futures.items() if future in done}
