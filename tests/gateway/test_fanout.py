@@ -1,6 +1,7 @@
 """Concurrent fan-out: side by side, the caller's context in every part, failures per part."""
 
 import threading
+import uuid
 
 import pytest
 
@@ -31,7 +32,7 @@ def test_a_failing_part_comes_back_on_its_own(upstream, sandbox_api, agent_user)
             "summary": lambda: gw.debtor_summary(guid),
             "addresses": lambda: gw.address_list(guid),
             "plans": lambda: gw.plan_list(guid),
-            "missing": lambda: gw.debtor_get(guid[:-1] + "0"),
+            "missing": lambda: gw.debtor_get(str(uuid.uuid4())),
         })
     assert parts["debtor"].value.debtor_guid == guid
     assert parts["summary"].ok and parts["addresses"].value.total == 1
