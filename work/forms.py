@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from work.models import Channel, ContactNote, FollowUp
@@ -138,8 +140,8 @@ class ContactForm(DebtorFormMixin, forms.Form):
                                 choices=[("", _("Choose…")), *ContactNote.Outcome.choices])
     text = forms.CharField(
         label=_("Note"), required=False, strip=False,
-        widget=forms.Textarea(attrs={"rows": 4, "data-counter": ContactNote.MAX_TEXT}),
-        help_text=_("Up to %(max)s characters.") % {"max": f"{ContactNote.MAX_TEXT:,}"},
+        widget=forms.Textarea(attrs={"rows": 4, "data-counter": ContactNote.MAX_TEXT,
+                                     "maxlength": ContactNote.MAX_TEXT}),
     )
     case_guids = CaseChoiceField(label=_("Cases it concerns"), required=False)
     corrects = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -158,6 +160,8 @@ class ContactForm(DebtorFormMixin, forms.Form):
         kwargs.setdefault("auto_id", "contact_%s")
         super().__init__(*args, **kwargs)
         self._setup_cases(case_choices)
+        self.fields["text"].help_text = gettext("Up to %(max)s characters.") % {
+            "max": number_format(ContactNote.MAX_TEXT, force_grouping=True)}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

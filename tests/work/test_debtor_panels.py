@@ -2,6 +2,7 @@
 each record made through the views and listed, its audit entry, the roles, bad input at the
 field, Aptic down while saving, htmx and the full page, CSRF."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -53,7 +54,9 @@ def test_the_360_page_holds_the_work_panels_and_the_timeline(agent_client, debto
     assert html.index('id="summary"') < html.index('id="work-followups"')
     assert 'id="recent-changes"' not in html  # the timeline took its place
     assert 'name="case_guids"' in html and debtor["cases"][0] in html  # from the page's read
-    assert 'name="owner" value=' in html and 'type="hidden" name="owner"' in html  # agent
+    assert 'type="hidden" name="owner"' in html  # an agent has no choice of owner
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
 
 
 def test_each_panel_answers_alone_for_htmx_and_as_a_page_without(agent_client, debtor):
@@ -272,6 +275,8 @@ def test_a_contact_with_a_promise_saves_both(agent_client, agent_user, debtor):
 
     assert answer.status_code == 200, answer.context["contacts_panel"]["form"].errors
     assert "Contact logged with its promise to pay." in answer.content.decode()
+    assert answer["HX-Trigger"] == "work-changed, work-promises-changed"  # panels refresh
+    assert "Up to 2,000 characters." in answer.content.decode()
     note = ContactNote.objects.get()
     promise = Promise.objects.get()
     assert promise.note == note and promise.owner == agent_user

@@ -38,6 +38,8 @@ from work.selectors_debtor import DebtorBalance, case_choices
 FOLLOWUPS, CONTACTS, PROMISES = "work-followups", "work-contacts", "work-promises"
 # Sent with every saved record, so the timeline panel on the page refreshes itself.
 CHANGED_EVENT = "work-changed"
+# Sent when the contact form made a promise, so the promises panel lists it.
+PROMISES_EVENT = "work-promises-changed"
 
 
 # --- Shared -----------------------------------------------------------------------------------
@@ -51,6 +53,9 @@ def _int_param(request: HttpRequest, name: str) -> int | None:
 def put_errors(form: Any, error: ValidationError, field_map: dict[str, str] | None = None
                ) -> None:
     """A service's `ValidationError` on the form's fields (its names mapped), else above it."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
     field_map = field_map or {}
     for name, texts in error.message_dict.items():
         target = field_map.get(name, name)
@@ -80,14 +85,15 @@ def _answer(request: HttpRequest, guid: str, partial: str, context: dict[str, An
 
 
 def _saved(request: HttpRequest, guid: str, anchor: str, notice: str,
-           balance: DebtorBalance | None, render: Any) -> HttpResponse:
+           balance: DebtorBalance | None, render: Any,
+           events: tuple[str, ...] = (CHANGED_EVENT,)) -> HttpResponse:
     """After a save: the fresh panel for htmx (with the banner when the balances could not be
     read), or back to the debtor with the notice as a message."""
     degraded = balance is not None and balance.error is not None
     if is_fragment(request):
         banner = degraded_banner(balance.error) if degraded else None
         response = render(notice=notice, banner=banner, error=balance.error if degraded else None)
-        response["HX-Trigger"] = CHANGED_EVENT
+        response["HX-Trigger"] = ", ".join(events)
         return response
     messages.success(request, notice)
     if degraded:
@@ -321,7 +327,7 @@ def contacts(request: HttpRequest, guid) -> HttpResponse:
     except ValidationError as error:
         put_errors(form, error, ContactForm.FIELD_MAP)
         return invalid()
-    notice = _("Contact logged.")
+    notice, events = _("Contact logged."), (CHANGED_EVENT,)
     if form.has_promise:
         services.promise_create(
             actor=request.user, debtor_guid=guid,
@@ -329,8 +335,9 @@ def contacts(request: HttpRequest, guid) -> HttpResponse:
             currency=currency, due_date=data["promise_date"], channel=data["channel"],
             case_guids=data["case_guids"], note=note, remaining=balance.remaining)
         notice = _("Contact logged with its promise to pay.")
+        events = (CHANGED_EVENT, PROMISES_EVENT)
     return _saved(request, guid, CONTACTS, notice, balance,
-                  lambda **extra: _contacts(request, guid, **state, **extra))
+                  lambda **extra: _contacts(request, guid, **state, **extra), events)
 
 
 # --- Promises to pay ---------------------------------------------------------------------------
