@@ -27,6 +27,7 @@ if [ "${1:-}" != "--quick" ]; then
   run bench/plan_render.py
   run bench/sandbox_list.py
   run bench/audit_list.py
+  run bench/timeline.py
 fi
 echo
 echo "== done (status $status)"

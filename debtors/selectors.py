@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from backoffice.audit.models import AuditEntry
 from backoffice.audit.services import audit_pii_reveal
 from backoffice.gateway import (
     Address,
@@ -36,7 +35,6 @@ from backoffice.gateway import (
 
 # Per-debtor lists are shown whole up to this many rows (the API's largest page).
 PANEL_SIZE = 100
-RECENT_CHANGES = 10
 CASE_ORDER = ("status", "-registration_date", "case_number")  # active first, newest first
 ADDRESS_ORDER = ("-default_address", "address_type")  # the default address first
 PLAN_ORDER = ("-registration_date",)
@@ -225,15 +223,6 @@ def debtor_360(*, debtor_guid: str) -> Debtor360:
 
 def debtor_case(*, debtor_guid: str, case_guid: str) -> Case:
     return get_gateway().case_get(debtor_guid, case_guid)
-
-
-def debtor_recent_changes(*, debtor_guid: str, limit: int = RECENT_CHANGES) -> list[AuditEntry]:
-    """The latest audit entries about this debtor's data (reads of personal data left out)."""
-    return list(
-        AuditEntry.objects.filter(debtor_guid=debtor_guid)
-        .exclude(action__startswith="pii.")
-        .order_by("-created_at", "-id")[:limit]
-    )
 
 
 def debtor_id_reveal(*, debtor_guid: str, reason: str, debtor: Debtor | None = None) -> Debtor:

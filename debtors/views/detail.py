@@ -12,14 +12,14 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
 from backoffice import guards, roles
-from backoffice.audit.actions import action_label
-from backoffice.audit.tables import OUTCOME_TAGS
 from backoffice.gateway import Debtor, GatewayError, NotFound
 from backoffice.htmx import is_fragment
 from backoffice.upstream import INVALID, banner_fragment, upstream_banner
 from debtors import selectors
 from debtors.forms import RevealForm
 from debtors.views import addresses, extra_fields
+from work.views.debtor import work_panels_context
+from work.views.timeline import timeline_context
 
 
 def _not_found(request: HttpRequest, guid: str) -> HttpResponse:
@@ -53,10 +53,11 @@ def _page_context(request: HttpRequest, view: selectors.Debtor360, **profile) ->
         "addresses_state": addresses.EDITOR.state(request, guid, view.addresses),
         "plans_panel": view.plans,
         "extra_fields_state": extra_fields.EDITOR.state(request, guid, view.extra_fields),
-        "recent_changes": [
-            (entry, action_label(entry.action), OUTCOME_TAGS.get(entry.outcome, "tag--info"))
-            for entry in selectors.debtor_recent_changes(debtor_guid=guid)
-        ],
+        # The agent's day (local queries; the timeline holds the recent changes too).
+        **work_panels_context(request, debtor_guid=guid, summary=view.summary,
+                              summary_error=view.summary_error, currency=view.currency,
+                              debtor_name=view.display_name),
+        **timeline_context(request, guid),
         "can_edit": roles.user_can(user, roles.EDIT_DEBTORS),
         "can_plan": roles.user_can(user, roles.CALCULATE_PLANS),
         "can_view_audit": roles.user_can(user, roles.VIEW_AUDIT),

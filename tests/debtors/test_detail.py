@@ -1,5 +1,5 @@
 """The debtor 360 against the sandbox over HTTP: every part, the fan-out, a failing part,
-an unknown debtor, the case panel, money and dates, and the recent changes."""
+an unknown debtor, the case panel, money and dates, and the recent changes (in the timeline)."""
 
 import re
 
@@ -63,11 +63,11 @@ def test_the_360_shows_every_part(upstream, debtor, agent_client):
     assert cases.index("Ellevio AB") < cases.index("Old Creditor AB")
     assert cases.index("Telia Sverige AB") < cases.index("Old Creditor AB")
     assert "INV-1001" in cases
-    # Addresses (the default first), extra fields, payment plans, recent changes
+    # Addresses (the default first), extra fields, payment plans, the timeline
     assert html.index("Storgatan") < html.index("Kungsgatan")
     assert "segment" in html and "retail" in html
     assert "Payment plans" in html
-    assert 'id="recent-changes"' in html
+    assert 'id="timeline"' in html
 
 
 def test_the_parts_are_read_side_by_side(upstream, debtor, sandbox_api, agent_client):
@@ -171,7 +171,7 @@ def test_money_follows_the_users_language(gw, debtor, agent_user, agent_client):
     assert "1966-12-03" in html  # Swedish short date
 
 
-def test_recent_changes_list_this_debtors_audit_entries(gw, debtor, agent_client,
+def test_the_timeline_lists_this_debtors_audit_entries(gw, debtor, agent_client,
                                                        admin_client_role):
     guid = debtor["debtorGuid"]
     audit_record(action="debtor.update", outcome="ok", debtor_guid=guid, target_type="debtor",
@@ -181,9 +181,10 @@ def test_recent_changes_list_this_debtors_audit_entries(gw, debtor, agent_client
     audit_record(action="debtor.update", outcome="ok", debtor_guid=UNKNOWN)
 
     html = page(agent_client, guid).content.decode()
-    changes = re.search(r'<section id="recent-changes".*?</section>', html, re.S).group(0)
+    changes = re.search(r'<section class="panel work-timeline".*?</section>', html,
+                        re.S).group(0)
     assert changes.index("Address deleted") < changes.index("Debtor updated")  # newest first
-    assert changes.count("<tr>") == 1 + 2  # header + this debtor's two changes
+    assert changes.count('data-event="change"') == 2  # this debtor's two changes
     assert "Personal data revealed" not in changes
     assert "data-audit-link" not in changes  # only admins may open the audit trail
 
