@@ -96,9 +96,9 @@ def _nav_links(html: str) -> set[str]:
     ("role", "links"),
     [
         ("norole", set()),
-        ("agent", {"/debtors/"}),
-        ("supervisor", {"/debtors/", "/approvals/"}),
-        ("admin", {"/debtors/", "/approvals/", "/audit/"}),
+        ("agent", {"/work/", "/debtors/"}),
+        ("supervisor", {"/work/", "/debtors/", "/team/", "/approvals/"}),
+        ("admin", {"/work/", "/debtors/", "/team/", "/approvals/", "/audit/"}),
     ],
 )
 def test_each_role_sees_only_its_navigation(client_for, role, links):

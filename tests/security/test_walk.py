@@ -53,7 +53,7 @@ def _admin_model(model: str, **overrides: tuple) -> dict[str, tuple]:
 # route -> expected status per role (anonymous, agent, supervisor, admin).
 # 405: the page answers POST only (GET is refused before anything else happens).
 EXPECTED: dict[str, tuple] = {
-    "": (L, to("/debtors/"), to("/debtors/"), to("/debtors/")),
+    "": (L, to("/work/"), to("/work/"), to("/work/")),
     "healthz": (200, 200, 200, 200),
     "accounts/login/": (200, to("/"), to("/"), to("/")),
     "accounts/logout/": (L, 405, 405, 405),
@@ -92,6 +92,17 @@ EXPECTED: dict[str, tuple] = {
     "debtors/<uuid:guid>/plans/<uuid:plan_guid>/payments": (L, 200, 200, 200),
     "debtors/<uuid:guid>/plans/<uuid:plan_guid>/withdraw": (L, 405, 405, 405),
     "debtors/<uuid:guid>/plans/<uuid:plan_guid>/agreement": (L, 200, 200, 200),
+    "work/": (L, 200, 200, 200),
+    "work/balances": (L, to("/work/"), to("/work/"), to("/work/")),
+    "work/next": (L, to("/work/"), to("/work/"), to("/work/")),
+    "work/followups/<int:pk>/take": (L, 405, 405, 405),
+    "team/": (L, 403, 200, 200),
+    "team/reassign": (L, 405, 405, 405),
+    "debtors/<uuid:guid>/followups": (L, 200, 200, 200),
+    "debtors/<uuid:guid>/followups/<int:pk>/complete": (L, 405, 405, 405),
+    "debtors/<uuid:guid>/contacts": (L, 200, 200, 200),
+    "debtors/<uuid:guid>/promises": (L, 200, 200, 200),
+    "debtors/<uuid:guid>/timeline": (L, 200, 200, 200),
     "audit/": (L, 403, 403, 200),
     "audit/<int:entry_id>/": (L, 403, 403, 200),
     "audit/export.<str:fmt>": (L, 403, 403, 200),
