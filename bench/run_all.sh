@@ -2,7 +2,7 @@
 # Every benchmark, one after another; each prints its figures and its targets. Exit status:
 # 0 when every benchmark met its targets, 1 when one failed to run, 2 when a target was missed.
 #
-#   bench/run_all.sh            # everything (about 10 minutes on 2 cores)
+#   bench/run_all.sh            # everything (about 20 minutes on 2 cores)
 #   bench/run_all.sh --quick    # the page, My day and load benchmarks only (about 4 minutes)
 #
 # Needs Redis on 127.0.0.1:6379 (database 4 is flushed: the page and load benchmarks start
@@ -28,6 +28,7 @@ if [ "${1:-}" != "--quick" ]; then
   run bench/sandbox_list.py
   run bench/audit_list.py
   run bench/timeline.py
+  run bench/promises_check.py
 fi
 echo
 echo "== done (status $status)"

@@ -1,4 +1,5 @@
-"""The control API under /sandbox/control/: cases with known amounts, faults, short tokens.
+"""The control API under /sandbox/control/: cases with known amounts, payments on them, faults,
+short tokens.
 
 It takes the same bearer token as the API and never suffers the faults, so a test can always
 switch them off again.
@@ -14,13 +15,15 @@ from sandbox.api.common import (
     Validator,
     api_view,
     debtor_get,
+    get_by_guid,
     json_response,
     no_content,
     read_json_object,
 )
-from sandbox.models import FaultConfig
+from sandbox.api.errors import ValidationFailed
+from sandbox.models import Case, FaultConfig
 from sandbox.stats import stats_reset, stats_snapshot
-from sandbox.store.debtors import case_add
+from sandbox.store.debtors import case_add, payment_make
 from sandbox.tokens import token_issue
 
 FAULT_STATUSES = (500, 503, 429)
@@ -59,6 +62,48 @@ def cases(request: HttpRequest) -> HttpResponse:
         **amounts, **extra,
     )
     return json_response(case_detail(request, case), status=201)
+
+
+def _amount_as_number(body: dict) -> dict:
+    """`amount` may travel as a JSON number or as a decimal string ("123.45")."""
+    value = body.get("amount")
+    if isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except ArithmeticError:
+            return body
+        if number.is_finite():
+            return {**body, "amount": number}
+    return body
+
+
+@api_view(methods=["POST"], faults=False)
+def payments(request: HttpRequest) -> HttpResponse:
+    """A payment lowering a case's remaining amounts (fee, then interest, then principal);
+    without `caseGuid`, the debtor's active cases oldest first (see `payment_make`).
+
+    Takes `{"debtorGuid", "caseGuid"?, "amount"}` and answers 201 with `{"debtorGuid",
+    "amount", "cases": [D8 of each case the payment went to]}`. A missing or malformed GUID is
+    a 400, an unknown debtor or case (or a case of another debtor) a 404, an amount that is
+    not a positive number with at most two decimals, or more than is remaining, a 422.
+    """
+    v = Validator(_amount_as_number(read_json_object(request)))
+    debtor_guid = v.guid("debtorGuid", required=True)
+    case_guid = v.guid("caseGuid")
+    v.check()
+    amount = v.decimal("amount", required=True, min_value=Decimal("0.01"))
+    if v.errors:
+        raise ValidationFailed(v.errors, status=422, title="Payment refused")
+    debtor = debtor_get(debtor_guid)
+    case = None
+    if case_guid is not None:
+        case = get_by_guid(Case.objects, case_guid, what="case of this debtor", debtor=debtor)
+    touched = payment_make(debtor=debtor, amount=amount, case=case)
+    return json_response({
+        "debtorGuid": str(debtor.guid),
+        "amount": amount,
+        "cases": [case_detail(request, each) for each in touched],
+    }, status=201)
 
 
 def _clean_faults(body: dict) -> FaultConfig:

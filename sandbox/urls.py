@@ -48,6 +48,7 @@ api_urlpatterns = [
 urlpatterns = [
     path("oauth/token", oauth.token, name="oauth-token"),
     path("control/cases", control.cases, name="control-cases"),
+    path("control/payments", control.payments, name="control-payments"),
     path("control/faults", control.faults, name="control-faults"),
     path("control/tokens", control.tokens, name="control-tokens"),
     path("control/stats", control.stats, name="control-stats"),

@@ -220,6 +220,15 @@ class SandboxApi:
         assert answer.status_code == 201, answer.text
         return answer.json()
 
+    def pay(self, debtor_guid: str, amount, case_guid: str | None = None) -> dict:
+        """A payment through the control API (fee, interest, then principal); its answer."""
+        body = {"debtorGuid": debtor_guid, "amount": str(amount)}
+        if case_guid is not None:
+            body["caseGuid"] = case_guid
+        answer = self.control.post("/payments", json=body)
+        assert answer.status_code == 201, answer.text
+        return answer.json()
+
     def set_faults(self, **faults) -> None:
         answer = self.control.put("/faults", json=faults)
         assert answer.status_code in (200, 204), answer.text

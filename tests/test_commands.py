@@ -33,8 +33,9 @@ def test_seed_demo_users_creates_the_three_roles(db, settings):
     settings.DEBUG = True
     settings.DEMO_PASSWORD = "demo"
     output = _seed()
-    assert output.count("created") == 3
-    for username, role in (("agent", "agent"), ("supervisor", "supervisor"), ("admin", "admin")):
+    assert output.count("created") == 4
+    for username, role in (("agent", "agent"), ("agent2", "agent"), ("supervisor", "supervisor"),
+                           ("admin", "admin")):
         user = User.objects.get(username=username)
         assert user.check_password("demo")
         assert roles.user_role(user) == role
@@ -43,6 +44,7 @@ def test_seed_demo_users_creates_the_three_roles(db, settings):
     assert admin.is_staff and not admin.is_superuser
     assert admin.has_perm("auth.change_user")
     assert not User.objects.get(username="agent").is_staff
+    assert User.objects.get(username="agent2").get_full_name() == "Bo Berg"
 
 
 def test_seed_demo_users_is_idempotent_and_repairs(db, settings):
@@ -57,8 +59,8 @@ def test_seed_demo_users_is_idempotent_and_repairs(db, settings):
 
     settings.DEMO_PASSWORD = "another-demo"
     output = _seed()
-    assert output.count("updated") == 3
-    assert User.objects.filter(username__in=["agent", "supervisor", "admin"]).count() == 3
+    assert output.count("updated") == 4
+    assert User.objects.filter(username__in=["agent", "agent2", "supervisor", "admin"]).count() == 4
     agent.refresh_from_db()
     assert agent.is_active
     assert agent.check_password("another-demo")
@@ -106,6 +108,8 @@ def test_run_desk_plan_in_order():
         "APTIC_TOKEN_URL": "http://127.0.0.1:9101/sandbox/oauth/token",
     }
     assert plan.app_url == "http://127.0.0.1:9100"
+    # The demo day reads the sandbox, so it runs once the servers answer, pointed at it.
+    assert plan.after_start == [(["py", "m", "seed_demo_day"], app.env)]
 
 
 def test_run_desk_defaults_and_options():
@@ -115,6 +119,8 @@ def test_run_desk_defaults_and_options():
     assert "sandbox_seed --debtors 300 --seed 42" in text
     assert "sandbox_serve --port 8001" in text
     assert "runserver 127.0.0.1:8000 --noreload" in text
+    assert "then:  APTIC_BASE_URL=http://127.0.0.1:8001/sandbox/api/v1" in text
+    assert text.index("runserver") < text.index("seed_demo_day")
 
     out = io.StringIO()
     call_command("run_desk", "--plan", "--port", "9200", "--sandbox-port", "9201",

@@ -28,6 +28,7 @@ _ERRORS = {
     401: "Missing, invalid or expired bearer token.",
     404: "Unknown GUID or name.",
     409: "State conflict.",
+    422: "Refused: `errors` says why (e.g. an amount above what is remaining).",
     429: "Rate limited (a configured fault); retry after `Retry-After` seconds.",
     "5XX": "Server trouble (or a configured fault).",
 }
@@ -300,6 +301,13 @@ def _operations() -> dict[str, dict]:
             "controlAddCase", "Add a case with known amounts (control API)", "Control",
             body="ControlCase", faults=False,
             ok={201: _json(ref("Case"), "The case as D8 shows it.")}, errors=(400, 404))},
+        "/control/payments": {"post": op(
+            "controlMakePayment", "Make a payment on a case or a debtor's cases (control API)",
+            "Control", body="ControlPayment", faults=False,
+            ok={201: _json(ref("ControlPaymentMade"), "The cases the payment went to, as D8.")},
+            errors=(400, 404, 409, 422),
+            description="Fee first, then interest, then principal; without caseGuid the "
+                        "debtor's active cases oldest first.")},
         "/control/faults": {
             "get": op("controlGetFaults", "The faults in force", "Control", faults=False,
                       ok={200: _json(ref("Faults"), "The faults.")}),

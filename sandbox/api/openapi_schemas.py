@@ -415,6 +415,18 @@ SCHEMAS["ControlCase"] = obj({
     "subStatus": text(50),
     "registrationDate": datetime(),
 }, required=("debtorGuid", "clientName", "remainingPrincipal"))
+SCHEMAS["ControlPayment"] = obj({
+    "debtorGuid": guid(),
+    "caseGuid": guid(nullable=True),
+    "amount": {"oneOf": [money(minimum=0.01),
+                         {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"}],
+               "description": "A JSON number or a decimal string such as \"123.45\"."},
+}, required=("debtorGuid", "amount"))
+SCHEMAS["ControlPaymentMade"] = obj({
+    "debtorGuid": guid(),
+    "amount": money(minimum=0.01),
+    "cases": {"type": "array", "items": ref("Case")},
+}, required=("debtorGuid", "amount", "cases"))
 SCHEMAS["FaultsWrite"] = obj({
     "latencyMs": integer(0, 120_000, nullable=True),
     "failureRate": {"type": ["number", "null"], "minimum": 0, "maximum": 1,

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from sandbox.api.errors import Conflict
+from sandbox.api.errors import Conflict, ValidationFailed
 from sandbox.models import (
     MAIN_ADDRESS_FIELDS,
     Address,
@@ -258,3 +258,57 @@ def case_add(
         return case
 
     return _with_retry(create)
+
+
+# --- Payments (the control API; the Debtors API takes none) ----------------------------------
+
+# The order a payment settles a case's parts in, as collection agencies commonly apply them
+# (costs first, the debt itself last).
+PAYMENT_ORDER = ("fee", "interest", "principal")
+
+
+def _settle(case: Case, amount: Decimal) -> Decimal:
+    """Pays up to `amount` on `case` (fee, then interest, then principal); returns what is left."""
+    for part in PAYMENT_ORDER:
+        owed = getattr(case, f"remaining_{part}")
+        paid = min(owed, amount)
+        if paid > 0:
+            setattr(case, f"remaining_{part}", owed - paid)
+            setattr(case, f"paid_{part}", getattr(case, f"paid_{part}") + paid)
+            amount -= paid
+    case.save()
+    return amount
+
+
+def payment_make(*, debtor: Debtor, amount: Decimal, case: Case | None = None) -> list[Case]:
+    """A payment of `amount` lowering the remaining amounts, fee first, then interest, then
+    principal (the paid amounts go up by as much). Without `case`, it goes to the debtor's
+    active cases oldest first (registration date), each settled in full before the next.
+
+    Returns the cases it was spread over. More than is remaining is refused (422), as is a
+    payment on a closed case (409). A case paid in full stays active with nothing remaining.
+    """
+    amount = Decimal(amount).quantize(CENT)
+    with transaction.atomic(using=SANDBOX_DB):
+        if case is not None:
+            cases = list(Case.objects.select_for_update().filter(pk=case.pk))
+            if cases[0].status != CaseStatus.ACTIVE:
+                raise Conflict("The case is closed; payments go to active cases.")
+        else:
+            cases = list(Case.objects.select_for_update()
+                         .filter(debtor=debtor, status=CaseStatus.ACTIVE)
+                         .order_by("registration_date", "id"))
+        remaining = sum((c.remaining_sum for c in cases), Decimal("0.00"))
+        if amount > remaining:
+            raise ValidationFailed(
+                {"amount": [f"Is more than the {remaining} remaining."]}, status=422,
+                title="Payment refused",
+            )
+        touched = []
+        for each in cases:
+            if amount <= 0:
+                break
+            if each.remaining_sum > 0:
+                amount = _settle(each, amount)
+                touched.append(each)
+    return touched

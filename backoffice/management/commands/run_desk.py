@@ -1,4 +1,5 @@
-"""`make run`: migrate, load the demo data, start the sandbox and the app; Ctrl-C stops all.
+"""`make run`: migrate, load the demo data, start the sandbox and the app, then seed the demo
+agents' day (it reads the sandbox over HTTP); Ctrl-C stops all.
 
 Every step runs as a `manage.py` subprocess: the sandbox is its own program here (the app
 code never imports it), and each server gets a process group of its own so that stopping
@@ -35,11 +36,13 @@ class Server:
 
 @dataclass(frozen=True)
 class DeskPlan:
-    """What `run_desk` does, in order: setup commands, then the servers, sandbox first."""
+    """What `run_desk` does, in order: setup commands, then the servers, sandbox first, then
+    the `after_start` commands, which need the sandbox answering (with their env)."""
 
     setup: list[list[str]]
     servers: list[Server]
     app_url: str
+    after_start: list[tuple[list[str], dict[str, str]]] = field(default_factory=list)
 
 
 def desk_plan(
@@ -53,6 +56,10 @@ def desk_plan(
 ) -> DeskPlan:
     manage_py = [python, str(manage or Path(settings.BASE_DIR) / "manage.py")]
     sandbox_root = f"http://{HOST}:{sandbox_port}/sandbox"
+    aptic_env = {
+        "APTIC_BASE_URL": f"{sandbox_root}/api/v1",
+        "APTIC_TOKEN_URL": f"{sandbox_root}/oauth/token",
+    }
     return DeskPlan(
         setup=[
             [*manage_py, "migrate", "--noinput"],
@@ -72,13 +79,11 @@ def desk_plan(
                 argv=[*manage_py, "runserver", f"{HOST}:{port}", "--noreload"],
                 probe_port=port,
                 probe_path="/healthz",
-                env={
-                    "APTIC_BASE_URL": f"{sandbox_root}/api/v1",
-                    "APTIC_TOKEN_URL": f"{sandbox_root}/oauth/token",
-                },
+                env=aptic_env,
             ),
         ],
         app_url=f"http://{HOST}:{port}",
+        after_start=[([*manage_py, "seed_demo_day"], aptic_env)],
     )
 
 
@@ -219,6 +224,9 @@ class Command(BaseCommand):
         for server in plan.servers:
             env = " ".join(f"{k}={v}" for k, v in server.env.items())
             self.stdout.write(f"serve: {env + ' ' if env else ''}{' '.join(server.argv)}")
+        for argv, env_vars in plan.after_start:
+            env = " ".join(f"{k}={v}" for k, v in env_vars.items())
+            self.stdout.write(f"then:  {env + ' ' if env else ''}{' '.join(argv)}")
         self.stdout.write(f"app:   {plan.app_url}/")
 
     def _run(self, plan: DeskPlan) -> None:
@@ -237,6 +245,12 @@ class Command(BaseCommand):
                 proc = start_server(server.argv, server.env)
                 running.append((server, proc))
                 wait_until_answers(server, proc)
+            for argv, env in plan.after_start:
+                self.stdout.write(self.style.MIGRATE_HEADING(" ".join(argv[2:])))
+                result = subprocess.run(  # noqa: S603 - our own manage.py
+                    argv, env={**os.environ, **env}, check=False)
+                if result.returncode != 0:  # the desk still works without its demo day
+                    self.stderr.write(f"{' '.join(argv[2:])} failed ({result.returncode}).")
             self._print_welcome(plan)
             while True:
                 for server, proc in running:

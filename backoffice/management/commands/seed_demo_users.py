@@ -1,4 +1,4 @@
-"""Creates or refreshes the demo users agent, supervisor and admin (local use only)."""
+"""Creates or refreshes the demo users agent, agent2, supervisor and admin (local use only)."""
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
@@ -10,6 +10,7 @@ from backoffice import roles
 # username -> (role, first name, last name)
 DEMO_USERS = {
     "agent": (roles.AGENT, "Agnes", "Agent"),
+    "agent2": (roles.AGENT, "Bo", "Berg"),
     "supervisor": (roles.SUPERVISOR, "Sven", "Supervisor"),
     "admin": (roles.ADMIN, "Ada", "Admin"),
 }
@@ -48,7 +49,10 @@ def _unlock(usernames: list[str]) -> None:
 
 
 class Command(BaseCommand):
-    help = "Creates the demo users agent, supervisor and admin (DEMO_PASSWORD); local use only."
+    help = (
+        "Creates the demo users agent, agent2, supervisor and admin (DEMO_PASSWORD); "
+        "local use only."
+    )
 
     def handle(self, *args, **options) -> None:
         if not settings.DEBUG:
