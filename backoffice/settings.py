@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tables2",
     "axes",
+    "django_tasks_db",
     "backoffice",
     "backoffice.audit",
     "debtors",
@@ -111,6 +112,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Background jobs: Django's task framework, queued in the database (`manage.py db_worker`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # The count on a navigation item: a function of the signed-in user, per item key.
 NAV_BADGES = {
