@@ -20,6 +20,7 @@ NAV_ITEMS = (
     ("team", _("Team"), "work:team", roles.MANAGE_TEAM),
     ("approvals", _("Approvals"), "plans:approvals", roles.APPROVE_PLANS),
     ("audit", _("Audit"), "audit:entries", roles.VIEW_AUDIT),
+    ("jobs", _("Jobs"), "jobs:list", roles.VIEW_AUDIT),
 )
 
 

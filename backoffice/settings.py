@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "backoffice",
     "backoffice.audit",
+    "backoffice.jobs",
     "debtors",
     "plans",
     "work",
@@ -115,6 +116,12 @@ TEMPLATES = [
 
 # Background jobs: Django's task framework, queued in the database (`manage.py db_worker`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Exports of more audit entries than this are written to a file by a job, not streamed.
+AUDIT_EXPORT_STREAM_MAX = env_int("AUDIT_EXPORT_STREAM_MAX", 10_000)
+# Where export jobs write their files (each server that offers the download must see them).
+JOBS_EXPORT_DIR = Path(env_str("JOBS_EXPORT_DIR", str(VAR_DIR / "exports")))
+# `jobs_enqueue audit_archive` without --before archives the entries older than this.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 1825)
 
 # The count on a navigation item: a function of the signed-in user, per item key.
 NAV_BADGES = {

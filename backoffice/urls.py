@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("work.urls")),
     path("audit/", include("backoffice.audit.urls")),
+    path("jobs/", include("backoffice.jobs.urls")),
     path("admin/", admin.site.urls),
 ]
 

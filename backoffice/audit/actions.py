@@ -21,6 +21,7 @@ GROUPS = {
     "pii": _("Personal data"),
     "access": _("Access"),
     "audit": _("Audit trail"),
+    "job": _("Background jobs"),
 }
 
 ACTIONS = {
@@ -52,6 +53,8 @@ ACTIONS = {
     "pii.reveal": _("Personal data revealed"),
     "audit.export": _("Audit trail exported"),
     "audit.archive-checkpoint": _("Audit entries archived (checkpoint)"),
+    "job.run": _("Background job started"),
+    "job.retry": _("Background job run again"),
 }
 
 PII_REVEAL = "pii.reveal"

@@ -10,6 +10,9 @@ a chain that verifies.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from backoffice.audit.chain import compute_hash
 from backoffice.audit.models import AuditEntry
 
@@ -37,13 +40,41 @@ def accepted_first_prev_hashes() -> set[str]:
     return accepted
 
 
-def verify_chain(*, chunk_size: int = 2000) -> AuditEntry | None:
-    """The first broken entry, or None when every entry links and hashes correctly."""
-    accepted_prev = accepted_first_prev_hashes()
-    for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=chunk_size):
-        if entry.prev_hash not in accepted_prev or compute_hash(entry.prev_hash, entry) != (
+@dataclass(frozen=True)
+class ChainWalk:
+    """What one walk found: the first broken entry (or None), how many entries verified, and
+    the last one that did (the next incremental check starts after it)."""
+
+    broken: AuditEntry | None
+    checked: int
+    last_id: int | None
+    last_hash: str
+
+
+def walk_chain(*, after_id: int = 0, accepted_prev: set[str] | None = None,
+               chunk_size: int = 2000,
+               on_progress: Callable[[int], None] | None = None) -> ChainWalk:
+    """Checks the entries after `after_id`, oldest first, up to the first broken one.
+
+    The first entry walked must link to one of `accepted_prev` (default: the chain's start,
+    see `accepted_first_prev_hashes`); each later one to the entry before it. `on_progress`
+    gets the running count after every `chunk_size` entries.
+    """
+    accepted = accepted_first_prev_hashes() if accepted_prev is None else set(accepted_prev)
+    checked, last_id, last_hash = 0, None, ""
+    entries = AuditEntry.objects.filter(id__gt=after_id).order_by("id")
+    for entry in entries.iterator(chunk_size=chunk_size):
+        if entry.prev_hash not in accepted or compute_hash(entry.prev_hash, entry) != (
             entry.entry_hash
         ):
-            return entry
-        accepted_prev = {entry.entry_hash}
-    return None
+            return ChainWalk(broken=entry, checked=checked, last_id=last_id, last_hash=last_hash)
+        accepted = {entry.entry_hash}
+        checked, last_id, last_hash = checked + 1, entry.pk, entry.entry_hash
+        if on_progress is not None and checked % chunk_size == 0:
+            on_progress(checked)
+    return ChainWalk(broken=None, checked=checked, last_id=last_id, last_hash=last_hash)
+
+
+def verify_chain(*, chunk_size: int = 2000) -> AuditEntry | None:
+    """The first broken entry, or None when every entry links and hashes correctly."""
+    return walk_chain(chunk_size=chunk_size).broken

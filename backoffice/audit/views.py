@@ -1,10 +1,15 @@
-"""The audit review pages (admins only): the filtered list, one entry, exports, integrity."""
+"""The audit review pages (admins only): the filtered list, one entry, exports, integrity.
 
-import time
+Long work runs as background jobs (backoffice/jobs): the integrity page starts the check and
+shows the last result; an export past `AUDIT_EXPORT_STREAM_MAX` entries is written to a file
+by a job instead of being streamed.
+"""
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -21,8 +26,12 @@ from backoffice.audit.forms import AuditFilterForm
 from backoffice.audit.models import AuditEntry
 from backoffice.audit.services import audit_record
 from backoffice.audit.tables import OUTCOME_TAGS, PER_PAGE, AuditEntryTable
-from backoffice.audit.verify import verify_chain
 from backoffice.htmx import is_fragment
+from backoffice.jobs import registry as job_registry
+from backoffice.jobs import selectors as job_selectors
+from backoffice.jobs import services as job_services
+from backoffice.jobs.integrity import integrity_checkpoint_latest
+from backoffice.jobs.views import export_start
 
 # Query parameters of the list that are not filters.
 _NON_FILTER_PARAMS = ("page", "sort")
@@ -130,10 +139,17 @@ def entry(request: HttpRequest, entry_id: int) -> HttpResponse:
     return render(request, "audit/entry.html", context)
 
 
-@require_GET
-@guards.permission_required(roles.VIEW_AUDIT)
+def _over_stream_max(queryset) -> bool:
+    limit = settings.AUDIT_EXPORT_STREAM_MAX
+    return queryset[: limit + 1].count() > limit
+
+
+@require_http_methods(["GET", "POST"])
+@guards.permission_required(roles.VIEW_AUDIT, action=actions.EXPORT)
 def export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
-    """The current filtered view, streamed; recorded as an `audit.export` entry first."""
+    """The current filtered view: streamed when small (recorded as an `audit.export` entry
+    first); past AUDIT_EXPORT_STREAM_MAX entries a page offers to write it as a file in the
+    background, and its POST starts that job."""
     if fmt not in FORMATS:
         raise Http404
     form = _filter_form(request)
@@ -145,28 +161,46 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpRespon
         )
     filters, _problem = _resolved_filters(form)  # an unresolved reference exports nothing
     through_id = selectors.audit_latest_id()
+    queryset = selectors.audit_entry_list(filters=filters).filter(id__lte=through_id)
+    if request.method == "POST":
+        return export_start(request, fmt=fmt, filters=filters.as_params(),
+                            through_id=through_id)
+    if _over_stream_max(queryset):
+        return render(request, "audit/export_large.html", {
+            "fmt": fmt, "limit": settings.AUDIT_EXPORT_STREAM_MAX,
+            "export_query": _export_query(request),
+        })
     audit_record(
         action=actions.EXPORT,
         outcome=AuditEntry.Outcome.OK,
         body={"format": fmt, "filters": filters.as_params(), "through_id": through_id},
     )
-    queryset = selectors.audit_entry_list(filters=filters).filter(id__lte=through_id)
     return export_response(queryset, fmt=fmt)
 
 
 @require_http_methods(["GET", "POST"])
-@guards.permission_required(roles.VIEW_AUDIT)
+@guards.permission_required(roles.VIEW_AUDIT, action=job_services.RUN)
 def integrity(request: HttpRequest) -> HttpResponse:
-    """GET explains; POST walks the whole chain (about a minute per million entries)."""
-    context = {"checked": False}
+    """GET shows the last check's result and the checkpoint; POST starts a check as a job
+    (incremental from the checkpoint, or `full=1` for the whole chain)."""
     if request.method == "POST":
-        started = time.monotonic()
-        broken = verify_chain()
-        context.update(
-            checked=True,
-            elapsed=time.monotonic() - started,
-            broken=broken,
-            checkpoint=selectors.audit_latest_checkpoint(),
-            total=AuditEntry.objects.count(),
-        )
+        job = job_services.job_start(
+            name=job_registry.AUDIT_VERIFY, options={"full": request.POST.get("full") == "1"},
+            actor=request.user)
+        messages.success(request, _("The integrity check is queued as job %(id)s.")
+                         % {"id": job.pk})
+        return redirect("audit:integrity")
+    last = job_selectors.integrity_last_run()
+    result = (last.result or {}) if last is not None else {}
+    broken_id = result.get("broken_id")
+    context = {
+        "last": last,
+        "result": result,
+        "broken": AuditEntry.objects.filter(pk=broken_id).first() if broken_id else None,
+        "broken_id": broken_id,
+        "active": job_selectors.integrity_active_run(),
+        "checkpoint": integrity_checkpoint_latest(),
+        "archive_checkpoint": selectors.audit_latest_checkpoint(),
+        "latest_id": selectors.audit_latest_id(),
+    }
     return render(request, "audit/integrity.html", context)

@@ -7,6 +7,7 @@ from django.db import DatabaseError, connection, transaction
 from backoffice.audit.models import AuditEntry
 from backoffice.audit.verify import verify_chain
 from tests.audit.review_helpers import TRIGGER, behind_the_models_back, record
+from tests.jobs.helpers import run_worker
 
 TABLE = AuditEntry._meta.db_table
 
@@ -36,8 +37,9 @@ def test_direct_sql_update_is_found_and_named(chain, admin_client_role):
     assert verify_chain().pk == chain[2].pk
     with pytest.raises(CommandError, match=f"#{chain[2].pk} "):
         call_command("audit_verify")
-    response = admin_client_role.post("/audit/integrity/")
-    html = response.content.decode()
+    admin_client_role.post("/audit/integrity/", {"full": "1"})  # a job: the worker runs it
+    run_worker()
+    html = admin_client_role.get("/audit/integrity/").content.decode()
     assert "The chain is broken." in html
     assert f"The first entry that does not verify is entry {chain[2].pk} " in html
     assert f'href="/audit/{chain[2].pk}/"' in html
@@ -49,10 +51,15 @@ def test_a_removed_entry_breaks_the_chain_at_the_next_one(chain):
 
 
 def test_integrity_page_runs_the_check_on_request(chain, admin_client_role):
+    """The page starts the check as a background job and shows its result once it ran (more
+    in tests/jobs/test_jobs_pages.py)."""
     page = admin_client_role.get("/audit/integrity/").content.decode()
-    assert "Check the chain now" in page and "The chain verifies" not in page
-    result = admin_client_role.post("/audit/integrity/").content.decode()
-    assert f"The chain verifies: {len(chain)} entries checked" in result
+    assert "Check the new entries" in page and "The chain verifies" not in page
+    assert admin_client_role.post("/audit/integrity/").status_code == 302
+    run_worker()
+    result = admin_client_role.get("/audit/integrity/").content.decode()
+    # The chain and the job.run entry the start recorded.
+    assert f"The chain verifies: {len(chain) + 1} entries checked" in result
 
 
 def test_integrity_page_is_for_admins_only(chain, supervisor_client, agent_client):
