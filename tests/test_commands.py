@@ -99,7 +99,7 @@ def test_run_desk_plan_in_order():
         ["py", "m", "sandbox_seed", "--debtors", "12", "--seed", "7"],
         ["py", "m", "seed_demo_users"],
     ]
-    sandbox, app = plan.servers
+    sandbox, app, worker = plan.servers
     assert sandbox.argv == ["py", "m", "sandbox_serve", "--port", "9101"]
     assert sandbox.probe_port == 9101
     assert app.argv == ["py", "m", "runserver", "127.0.0.1:9100", "--noreload"]
@@ -107,6 +107,10 @@ def test_run_desk_plan_in_order():
         "APTIC_BASE_URL": "http://127.0.0.1:9101/sandbox/api/v1",
         "APTIC_TOKEN_URL": "http://127.0.0.1:9101/sandbox/oauth/token",
     }
+    # The jobs worker has no port: it is ready when it is still alive after a moment.
+    assert worker.argv == ["py", "m", "db_worker", "--no-reload", "--interval", "1"]
+    assert worker.probe_port is None and worker.alive_after > 0
+    assert worker.env == app.env  # the promise check reads Aptic
     assert plan.app_url == "http://127.0.0.1:9100"
     # The demo day reads the sandbox, so it runs once the servers answer, pointed at it.
     assert plan.after_start == [(["py", "m", "seed_demo_day"], app.env)]
@@ -119,6 +123,8 @@ def test_run_desk_defaults_and_options():
     assert "sandbox_seed --debtors 300 --seed 42" in text
     assert "sandbox_serve --port 8001" in text
     assert "runserver 127.0.0.1:8000 --noreload" in text
+    assert "db_worker --no-reload" in text
+    assert text.index("runserver") < text.index("db_worker") < text.index("seed_demo_day")
     assert "then:  APTIC_BASE_URL=http://127.0.0.1:8001/sandbox/api/v1" in text
     assert text.index("runserver") < text.index("seed_demo_day")
 
@@ -150,6 +156,23 @@ def test_run_desk_refuses_a_busy_port(settings):
 def test_run_desk_refuses_equal_ports():
     with pytest.raises(CommandError, match="must differ"):
         call_command("run_desk", "--port", "9400", "--sandbox-port", "9400")
+
+
+def test_a_server_without_a_port_is_ready_when_it_stays_alive():
+    from backoffice.management.commands.run_desk import Server, start_server, wait_until_answers
+
+    quitter = Server(name="worker", argv=["bash", "-c", "exit 3"], alive_after=5.0)
+    proc = start_server(quitter.argv)
+    with pytest.raises(CommandError, match="worker exited with status 3"):
+        wait_until_answers(quitter, proc)
+
+    stayer = Server(name="worker", argv=["sleep", "30"], alive_after=0.3)
+    proc = start_server(stayer.argv)
+    try:
+        wait_until_answers(stayer, proc)
+        assert proc.poll() is None
+    finally:
+        stop_process_group(proc, timeout=2.0)
 
 
 def _alive(pid: int) -> bool:

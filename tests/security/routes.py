@@ -80,7 +80,7 @@ def concrete_path(route: str, name: str, seeded: Seeded) -> str:
         "guid": seeded.debtor, "debtor_guid": seeded.debtor, "case_guid": seeded.case,
         "address_guid": seeded.address, "name": seeded.extra_field, "plan_guid": seeded.plan,
         "entry_id": str(seeded.audit_entry), "fmt": "csv", "definition": "echo",
-        "content_type_id": str(seeded.user_content_type),
+        "content_type_id": str(seeded.user_content_type), "job_id": str(seeded.MISSING),
     }
     by_name = {"debtors:saved-delete": {"pk": str(seeded.saved_search)}}.get(name, {})
     default_pk = str(seeded.proposal) if name.startswith("plans:") else str(seeded.user)

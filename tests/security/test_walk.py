@@ -107,6 +107,13 @@ EXPECTED: dict[str, tuple] = {
     "audit/<int:entry_id>/": (L, 403, 403, 200),
     "audit/export.<str:fmt>": (L, 403, 403, 200),
     "audit/integrity/": (L, 403, 403, 200),
+    # Background jobs (admins); the walk's job id does not exist: 404 once the role is checked.
+    "jobs/": (L, 403, 403, 200),
+    "jobs/start": (L, 405, 405, 405),
+    "jobs/<int:job_id>/": (L, 403, 403, 404),
+    "jobs/<int:job_id>/row": (L, 403, 403, 404),
+    "jobs/<int:job_id>/retry": (L, 405, 405, 405),
+    "jobs/<int:job_id>/download": (L, 403, 403, 404),
     # Django admin: the admin role only (staff); the others are sent to its sign-in.
     "admin/": (AL, AL, AL, 200),
     "admin/login/": (200, 200, 200, to("/admin/")),

@@ -1,5 +1,5 @@
-"""`make run`: migrate, load the demo data, start the sandbox and the app, then seed the demo
-agents' day (it reads the sandbox over HTTP); Ctrl-C stops all.
+"""`make run`: migrate, load the demo data, start the sandbox, the app and the jobs worker, then
+seed the demo agents' day (it reads the sandbox over HTTP); Ctrl-C stops all.
 
 Every step runs as a `manage.py` subprocess: the sandbox is its own program here (the app
 code never imports it), and each server gets a process group of its own so that stopping
@@ -27,11 +27,15 @@ HOST = "127.0.0.1"
 
 @dataclass(frozen=True)
 class Server:
+    """A process to start and keep running. One with a port is ready when `probe_path`
+    answers; one without (the jobs worker) when it is still alive after `alive_after` s."""
+
     name: str
     argv: list[str]
-    probe_port: int
-    probe_path: str
+    probe_port: int | None = None
+    probe_path: str = ""
     env: dict[str, str] = field(default_factory=dict)
+    alive_after: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,12 @@ def desk_plan(
                 argv=[*manage_py, "runserver", f"{HOST}:{port}", "--noreload"],
                 probe_port=port,
                 probe_path="/healthz",
+                env=aptic_env,
+            ),
+            # The background jobs' worker (it reads Aptic for the promise check).
+            Server(
+                name="worker",
+                argv=[*manage_py, "db_worker", "--no-reload", "--interval", "1"],
                 env=aptic_env,
             ),
         ],
@@ -151,7 +161,14 @@ def port_in_use(port: int) -> bool:
 
 
 def wait_until_answers(server: Server, proc: subprocess.Popen, *, timeout: float = 90.0) -> None:
-    """Polls the server's probe path until any HTTP answer comes back."""
+    """Polls the server's probe path until any HTTP answer comes back; a server without a
+    port only has to stay alive for `alive_after` seconds."""
+    if server.probe_port is None:
+        try:
+            proc.wait(timeout=server.alive_after)
+        except subprocess.TimeoutExpired:
+            return
+        raise CommandError(f"The {server.name} exited with status {proc.returncode}.")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -174,7 +191,8 @@ def wait_until_answers(server: Server, proc: subprocess.Popen, *, timeout: float
 class Command(BaseCommand):
     help = (
         "Runs Collect Desk locally: migrates both databases, loads the sandbox's demo data and "
-        "the demo users, starts the sandbox and the app. Ctrl-C stops everything."
+        "the demo users, starts the sandbox, the app and the jobs worker. Ctrl-C stops "
+        "everything."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -210,7 +228,7 @@ class Command(BaseCommand):
         if "sandbox" not in settings.DATABASES:
             raise CommandError("run_desk needs the sandbox: unset APTIC_SANDBOX or set it to true.")
         for server in plan.servers:
-            if port_in_use(server.probe_port):
+            if server.probe_port is not None and port_in_use(server.probe_port):
                 raise CommandError(
                     f"Port {server.probe_port} for the {server.name} is already in use "
                     "(is Collect Desk running already?). Choose another with --port or "
