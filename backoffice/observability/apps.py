@@ -3,12 +3,13 @@ import ipaddress
 from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
+from django.utils.translation import gettext_lazy as _
 
 
 class ObservabilityConfig(AppConfig):
     name = "backoffice.observability"
     label = "observability"
-    verbose_name = "Observability"
+    verbose_name = _("Observability")
 
     def ready(self) -> None:
         from backoffice.observability import tracing
