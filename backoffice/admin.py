@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
 from backoffice.models import UserProfile
 
@@ -29,3 +30,8 @@ class DeskUserAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, DeskUserAdmin)
+
+# Background jobs are reviewed on the jobs page, beside who started them; the task table's
+# own admin pages are not offered.
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)

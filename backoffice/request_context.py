@@ -30,6 +30,12 @@ def current() -> RequestContext:
     return ctx
 
 
+def active() -> RequestContext | None:
+    """The context a request or `acting_as` set, or None outside them (for log lines, which
+    must not invent an id)."""
+    return _current.get()
+
+
 def set_current(ctx: RequestContext | None) -> contextvars.Token:
     return _current.set(ctx)
 

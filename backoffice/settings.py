@@ -21,6 +21,7 @@ from backoffice.env import (
     env_list,
     env_str,
 )
+from backoffice.observability.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("COLLECT_DESK_VAR_DIR", str(BASE_DIR / "var")))
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks_db",
     "backoffice",
+    "backoffice.observability",  # logs, /metrics, tracing when OTEL_* is set
     "backoffice.audit",
     "backoffice.jobs",
     "debtors",
@@ -78,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "backoffice.middleware.RequestIdMiddleware",
+    "backoffice.observability.middleware.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "backoffice.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -208,6 +211,8 @@ SECURE_CSP = {
 }
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # Prometheus scrapes each app server directly, over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^metrics$"]
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -325,26 +330,10 @@ CUSTOM_ACTIONS = [
     {"definition": "echo", "label": _("Echo (diagnostics)"), "roles": ["admin"]},
 ]
 
-# --- Logging ----------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "line"},
-    },
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.server": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},
-        # Their INFO/DEBUG lines carry full URLs (search terms) and tokens: the gateway logs
-        # one line per upstream call without personal data instead.
-        "httpx": {"level": "WARNING"},
-        "httpcore": {"level": "WARNING"},
-        "requests_oauthlib": {"level": "WARNING"},
-        "oauthlib": {"level": "WARNING"},
-        "urllib3": {"level": "WARNING"},
-    },
-}
+# --- Logs and metrics ------------------------------------------------------------------------
+# One line per request and per upstream call: JSON objects in production, plain text locally.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json").lower()
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"))
+# /metrics answers these addresses or networks, or a request with `Bearer $METRICS_TOKEN`.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+METRICS_TOKEN = env_str("METRICS_TOKEN")

@@ -1,4 +1,5 @@
-"""URL wiring: the back-office apps, sign-in, admin, health check and (when on) the sandbox."""
+"""URL wiring: the back-office apps, sign-in, admin, health check, metrics and (when on) the
+sandbox."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -6,10 +7,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from backoffice import signin, views
+from backoffice.observability.views import metrics_view
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     # Sign-in, sign-out and password change; no self-service reset: admins reset passwords.
     path(
         "accounts/login/",

@@ -16,6 +16,7 @@ from backoffice import request_context
 from backoffice.audit import chain
 from backoffice.audit.canonical import jsonable
 from backoffice.audit.models import AuditEntry
+from backoffice.observability import metrics
 from backoffice.roles import user_role
 
 _FROM_CONTEXT: Any = object()
@@ -106,7 +107,9 @@ def audit_record(
             :300
         ],
     )
-    return chain.append(entry)
+    entry = chain.append(entry)
+    metrics.audit_entry(outcome=outcome)
+    return entry
 
 
 def audit_denied(*, request: HttpRequest, action: str, reason: str,

@@ -40,6 +40,8 @@ from backoffice.gateway.errors import (
     UpstreamTimeout,
     parse_retry_after,
 )
+from backoffice.observability import metrics
+from backoffice.observability.logs import context_fields
 
 log = logging.getLogger("backoffice.gateway")
 
@@ -170,6 +172,7 @@ class TokenProvider:
         self.fetch_count += 1
         started = time.monotonic()
         status: int | str = "-"
+        fetched = False
         try:
             session = OAuth2Session(
                 client=BackendApplicationClient(client_id=self.client_id),
@@ -198,6 +201,7 @@ class TokenProvider:
                 raise MalformedResponse("The token answer has no access_token.",
                                         operation=OPERATION)
             expires_in = _whole_seconds(token.get("expires_in"))
+            fetched = True
             return FetchedToken(str(access_token), expires_in)
         except GatewayError as exc:
             status = exc.status or status
@@ -221,13 +225,17 @@ class TokenProvider:
             raise MalformedResponse("The token endpoint's answer could not be read.",
                                     operation=OPERATION) from exc
         finally:
-            fields = {"op": OPERATION, "method": "POST", "status": status,
-                      "duration_ms": round((time.monotonic() - started) * 1000),
-                      "request_id": request_context.current().request_id, "attempt": 1}
+            seconds = time.monotonic() - started
+            outcome = "ok" if fetched else metrics.upstream_outcome(status, ())
+            metrics.token_fetch(outcome=outcome)
+            metrics.upstream_call(operation=OPERATION, outcome=outcome, seconds=seconds)
+            fields = {"op": OPERATION, "method": "POST", "status": status, "outcome": outcome,
+                      "duration_ms": round(seconds * 1000), "attempt": 1, **context_fields(),
+                      "request_id": request_context.current().request_id}
             log.info(
                 "aptic_call op=%(op)s method=%(method)s status=%(status)s "
                 "duration_ms=%(duration_ms)d request_id=%(request_id)s attempt=%(attempt)d",
-                fields, extra={"aptic_call": fields},
+                fields, extra=fields,
             )
 
 

@@ -9,6 +9,9 @@ it again.
 Why not pybreaker's `CircuitBreaker`: its `call()` holds a process-wide lock for the whole
 guarded call, which would serialise every upstream request of a worker. The states and
 rules here are the same.
+
+Each change of state counts in `collectdesk_breaker_transitions_total`; the state itself is
+read from the cache at scrape time (backoffice/observability/collectors.py).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 
 from backoffice.gateway.errors import CircuitOpen
+from backoffice.observability import metrics
 
 FAILURE_WINDOW_SECONDS = 600
 
@@ -34,7 +38,8 @@ class Ticket:
 
 class Breaker:
     def __init__(self, *, name: str, fail_max: int, reset_seconds: float,
-                 probe_seconds: float = 30.0):
+                 probe_seconds: float = 30.0, upstream: str = metrics.UPSTREAM):
+        self.upstream = upstream  # the metrics label
         ident = hashlib.sha256(name.encode()).hexdigest()[:16]
         self.state_key = f"aptic:breaker:{ident}:opened-at"
         self.failures_key = f"aptic:breaker:{ident}:failures"
@@ -60,6 +65,7 @@ class Breaker:
         if time.time() >= opened_at + self.reset_seconds and cache.add(
             self.probe_key, 1, timeout=int(self.probe_seconds)
         ):
+            metrics.breaker_transition(upstream=self.upstream, state="half-open")
             return Ticket(probe=True, failures=failures)
         raise CircuitOpen("Aptic failed repeatedly; calls are paused for a moment.",
                           operation=operation)
@@ -67,6 +73,7 @@ class Breaker:
     def success(self, ticket: Ticket) -> None:
         if ticket.probe:
             cache.delete_many([self.state_key, self.probe_key, self.failures_key])
+            metrics.breaker_transition(upstream=self.upstream, state="closed")
         elif ticket.failures:
             cache.delete(self.failures_key)
 
@@ -86,6 +93,7 @@ class Breaker:
     def _open(self) -> None:
         cache.set(self.state_key, time.time(), timeout=None)
         cache.delete_many([self.probe_key, self.failures_key])
+        metrics.breaker_transition(upstream=self.upstream, state="open")
 
     def reset(self) -> None:
         cache.delete_many([self.state_key, self.probe_key, self.failures_key])

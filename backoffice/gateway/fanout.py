@@ -29,6 +29,7 @@ from django.db import connections
 
 from backoffice import request_context
 from backoffice.gateway.errors import GatewayError
+from backoffice.observability import tracing
 
 log = logging.getLogger("backoffice.gateway")
 
@@ -84,11 +85,14 @@ def _run(call: Callable[[], Any]) -> Part:
         connections.close_all()  # this worker thread's own connections, if a part used one
 
 
-def _run_as(context: request_context.RequestContext, call: Callable[[], Any]) -> Part:
-    """`_run(call)` in a pool thread, with the caller's request context for its duration."""
+def _run_as(context: request_context.RequestContext, call: Callable[[], Any],
+            trace: Any = None) -> Part:
+    """`_run(call)` in a pool thread, with the caller's request context (and trace context,
+    when tracing is on) for its duration."""
     token = request_context.set_current(context)
     try:
-        return _run(call)
+        with tracing.restored(trace):
+            return _run(call)
     finally:
         request_context.reset(token)
 
@@ -99,7 +103,8 @@ def gather(calls: Mapping[str, Callable[[], Any]]) -> dict[str, Part]:
         return {name: _run_inline(call) for name, call in calls.items()}
     pool = _executor()
     context = request_context.current()
-    futures = {name: pool.submit(_run_as, context, call) for name, call in calls.items()}
+    trace = tracing.capture()
+    futures = {name: pool.submit(_run_as, context, call, trace) for name, call in calls.items()}
     return {name: future.result() for name, future in futures.items()}
 
 
@@ -122,7 +127,8 @@ def submit_all(calls: Mapping[str, Callable[[], Any]]) -> dict[str, Future[Part]
     """
     pool = _executor()
     context = request_context.current()
-    return {name: pool.submit(_run_as, context, call) for name, call in calls.items()}
+    trace = tracing.capture()
+    return {name: pool.submit(_run_as, context, call, trace) for name, call in calls.items()}
 
 
 def collect(futures: Mapping[str, Future[Part]], *, timeout: float) -> dict[str, Part]:

@@ -2,7 +2,8 @@
 
 Waits are stamina's exponential backoff with jitter; a 429's `Retry-After` replaces the wait
 when it fits in what is left of the budget (else the 429 is raised at once). A POST is never
-repeated (it could create twice), and an open breaker is not waited out.
+repeated (it could create twice), and an open breaker is not waited out. Each repeated
+attempt counts in `collectdesk_upstream_retries_total`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 import stamina
 
 from backoffice.gateway.errors import CircuitOpen, RateLimited, Unavailable
+from backoffice.observability import metrics
 
 
 @dataclass(frozen=True)
@@ -31,8 +33,10 @@ def run_with_retries[T](call: Callable[[int], T], *, idempotent: bool,
     if not idempotent or policy.attempts <= 1 or policy.budget <= 0:
         return call(1)
     started = time.monotonic()
+    last: list[Exception] = []
 
     def backoff(exc: Exception) -> bool | float:
+        last[:] = [exc]
         remaining = policy.budget - (time.monotonic() - started)
         if isinstance(exc, CircuitOpen) or remaining <= 0:
             return False
@@ -51,5 +55,14 @@ def run_with_retries[T](call: Callable[[int], T], *, idempotent: bool,
         wait_jitter=policy.wait_jitter,
     ):
         with attempt:
+            if attempt.num > 1 and last:
+                _count_retry(last[0])
             return call(attempt.num)
     raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
+
+
+def _count_retry(cause: Exception) -> None:
+    metrics.upstream_retry(
+        operation=getattr(cause, "operation", "") or "",
+        reason="rate-limited" if isinstance(cause, RateLimited) else "unavailable",
+    )

@@ -3,8 +3,9 @@
 The client keeps connections alive, has explicit connect/read timeouts, names the app in
 `User-Agent` and sends the browser request's id as `X-Request-ID` on every call, so the
 audit entry, the app log and Aptic's log can be joined. The log line holds the operation id,
-the route template (never a URL with values or query), status, duration, request id and
-attempt: no personal data.
+the route template (never a URL with values or query), status, outcome, duration, attempt,
+request id and user id (as structured fields too): no personal data. Each exchange also
+counts in the upstream metrics.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ import httpx
 from backoffice import request_context
 from backoffice.gateway.errors import ConnectionFailed, UpstreamTimeout
 from backoffice.gateway.routes import Route
+from backoffice.observability import metrics
+from backoffice.observability.logs import context_fields
+from backoffice.observability.tracing import ROUTE_EXTENSION
 
 log = logging.getLogger("backoffice.gateway")
 
@@ -108,6 +112,8 @@ class Transport:
             response = self.client.request(
                 route.method, path, params=params, content=body, headers=headers,
                 timeout=timeout or self.timeout,
+                # Read by the tracing hook, which names the span's URL by this template.
+                extensions={ROUTE_EXTENSION: route.template},
             )
             status = response.status_code
             return response
@@ -120,11 +126,15 @@ class Transport:
             raise ConnectionFailed(f"{route.op}: Aptic could not be reached.",
                                    request_id=request_id, operation=route.op) from exc
         finally:
+            seconds = time.monotonic() - started
+            outcome = metrics.upstream_outcome(status, route.success)
+            metrics.upstream_call(operation=route.op, outcome=outcome, seconds=seconds)
             fields = {"op": route.op, "method": route.method, "route": route.template,
-                      "status": status, "duration_ms": round((time.monotonic() - started) * 1000),
-                      "request_id": request_id, "attempt": attempt}
+                      "status": status, "outcome": outcome,
+                      "duration_ms": round(seconds * 1000), "attempt": attempt,
+                      **context_fields(), "request_id": request_id}
             log.info(
                 "aptic_call op=%(op)s method=%(method)s route=%(route)s status=%(status)s "
                 "duration_ms=%(duration_ms)d request_id=%(request_id)s attempt=%(attempt)d",
-                fields, extra={"aptic_call": fields},
+                fields, extra=fields,
             )

@@ -208,5 +208,5 @@ def test_requests_carry_user_agent_request_id_and_no_personal_data_in_logs(caplo
     assert len(lines) == 1
     assert "op=D1" in lines[0] and "status=200" in lines[0] and "req-abc-12345" in lines[0]
     assert "Svensson" not in lines[0] and "?" not in lines[0]
-    fields = next(r for r in caplog.records if r.name == "backoffice.gateway").aptic_call
-    assert (fields["op"], fields["status"], fields["attempt"]) == ("D1", 200, 1)
+    record = next(r for r in caplog.records if r.name == "backoffice.gateway")
+    assert (record.op, record.status, record.attempt) == ("D1", 200, 1)

@@ -218,6 +218,10 @@ def followups(request: HttpRequest, guid) -> HttpResponse:
                                              **extra))
 
 
+# The rules of the next follow-up are followup_create's, keyed by its field names.
+COMPLETE_FIELD_MAP = {"due_at": "next_due_at", "reason": "next_reason"}
+
+
 @require_POST
 @vary_on_headers("HX-Request")
 @guards.permission_required(roles.KEEP_WORKLIST, action="followup.complete")
@@ -237,7 +241,7 @@ def followup_complete(request: HttpRequest, guid, pk: int) -> HttpResponse:
                 note=data["note"], next_due_at=data["next_due_at"],
                 next_reason=data["next_reason"]).done
         except ValidationError as error:
-            put_errors(form, error)
+            put_errors(form, error, COMPLETE_FIELD_MAP)
         else:
             if is_fragment(request):
                 response = _followups(request, guid, done=done,
