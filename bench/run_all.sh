@@ -27,6 +27,7 @@ if [ "${1:-}" != "--quick" ]; then
   run bench/plan_render.py
   run bench/sandbox_list.py
   run bench/audit_list.py
+  run bench/audit_verify.py
   run bench/timeline.py
   run bench/promises_check.py
 fi

@@ -41,6 +41,7 @@ PAGES = [
     ("/approvals/",                LOGIN,       403,         403,         200,         200),
     ("/proposals/mine/",           LOGIN,       403,         200,         200,         200),
     ("/audit/",                    LOGIN,       403,         403,         403,         200),
+    ("/jobs/",                     LOGIN,       403,         403,         403,         200),
     ("/work/",                     LOGIN,       403,         200,         200,         200),
     ("/team/",                     LOGIN,       403,         403,         200,         200),
     ("/admin/",                    ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200),
@@ -98,7 +99,7 @@ def _nav_links(html: str) -> set[str]:
         ("norole", set()),
         ("agent", {"/work/", "/debtors/"}),
         ("supervisor", {"/work/", "/debtors/", "/team/", "/approvals/"}),
-        ("admin", {"/work/", "/debtors/", "/team/", "/approvals/", "/audit/"}),
+        ("admin", {"/work/", "/debtors/", "/team/", "/approvals/", "/audit/", "/jobs/"}),
     ],
 )
 def test_each_role_sees_only_its_navigation(client_for, role, links):

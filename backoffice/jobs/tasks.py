@@ -1,12 +1,14 @@
 """The jobs as Django tasks (`manage.py db_worker` runs them). Each takes the id of its `JobRun`
 and calls the logic that lives with its subject; these functions only report progress and
-turn the outcome into the run's result."""
+turn the outcome into the run's result. Progress messages are stored in English and translated
+when shown."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.tasks import task
+from django.utils.translation import gettext_noop
 
 from backoffice.audit.archive import audit_archive as archive_entries
 from backoffice.jobs.exports import audit_export_write
@@ -33,7 +35,7 @@ def audit_verify(job_id: int) -> dict:
 @task()
 def audit_archive(job_id: int) -> dict:
     def work(job: JobRun, progress: Progress) -> dict:
-        progress(0, None, "writing and checking the archive file", force=True)
+        progress(0, None, gettext_noop("Writing and checking the archive file"), force=True)
         result = archive_entries(before=dt.date.fromisoformat(job.options["before"]))
         progress(result.count, result.count, force=True)
         return {"count": result.count, "file": result.path.name if result.path else "",
@@ -48,7 +50,7 @@ def promises_check(job_id: int) -> dict:
     from work.promise_check import promises_check as check_promises
 
     def work(job: JobRun, progress: Progress) -> dict:
-        progress(0, None, "reading the debtors' balances", force=True)
+        progress(0, None, gettext_noop("Reading the debtors' balances"), force=True)
         report = check_promises()
         result = {"today": report.today.isoformat(), "kept": report.kept,
                   "partly_kept": report.partly_kept, "broken": report.broken,

@@ -24,6 +24,8 @@ def runs(admin_user):
             result={"kept": 1, "partly_kept": 0, "broken": 2, "unreadable": 0}
             if status == "done" else None)
         made[status] = job.pk
+    JobRun.objects.filter(pk=made["running"]).update(
+        progress_message="Reading the debtors' balances")
     return made
 
 
@@ -38,6 +40,7 @@ def test_the_page_lists_every_state_with_who_what_and_result(admin_client_role, 
     assert "1 kept, 0 partly kept, 2 broken" in html
     assert html.count("admin1") >= 4
     assert 'value="3"' in html and "3 of 10" in html
+    assert "Reading the debtors&#x27; balances" in html
     # Active rows poll themselves; finished ones offer a run again.
     for status in ("queued", "running"):
         assert f'hx-get="/jobs/{runs[status]}/row"' in html

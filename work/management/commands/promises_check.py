@@ -1,6 +1,6 @@
 """`manage.py promises_check [--today YYYY-MM-DD] [--grace-days N]`: the daily promise check.
 
-Run it once a day (see the README's "Daily jobs"); the work is `work.promise_check`. Exit
+Run it once a day (see the README's "Background jobs"); the work is `work.promise_check`. Exit
 status 0 also when some debtors could not be read (their promises stay open for the next
 run); 1 only when a promise could not be checked or the run itself failed.
 """
