@@ -164,7 +164,7 @@ error_log {folder / 'error.log'} warn;
 events {{ worker_connections 2048; }}
 http {{
     log_format upstream '$remote_addr "$request" $status $request_time '
-                        'upstream=$upstream_addr:$upstream_status';
+                        'upstream="$upstream_addr" upstream_status="$upstream_status"';
     access_log {folder / 'access.log'} upstream buffer=64k flush=1s;
 {temp}
     upstream desk {{
