@@ -10,6 +10,8 @@ through DESK_LOAD_PLAN, a JSON file with:
     words          name words to search for
     debtors        debtor GUIDs to open
     forms          {debtor GUID: [[name, value], ...]} a 24-period calculator form each
+    notes          optional: the weight of logging a contact note (htmx; 0 or absent: none),
+                   beside search 4, 360 4, calculator 2 (bench/several_servers.py sets 1)
 
 The agents keep one fixed schedule: agent k sends its j-th request (k + j * agents) / rate
 seconds after the first agent started. Locust starts users in batches, and its constant_pacing
@@ -79,6 +81,15 @@ class Agent(HttpUser):
                               data=[tuple(pair) for pair in PLAN["forms"][guid]],
                               headers=self._headers(htmx=True, post=True),
                               allow_redirects=False, catch_response=True) as response:
+            _expect_200(response)
+
+    @task(PLAN.get("notes", 0))
+    def log_contact(self) -> None:
+        guid = self.rng.choice(PLAN["debtors"])
+        with self.client.post(f"/debtors/{guid}/contacts", name="note", data={
+                "channel": "email", "direction": "outbound", "outcome": "reached",
+                "text": "Load test note"}, headers=self._headers(htmx=True, post=True),
+                allow_redirects=False, catch_response=True) as response:
             _expect_200(response)
 
 

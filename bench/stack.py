@@ -295,8 +295,10 @@ class Session:
                     self.cookies[name] = morsel.value
 
     def request(self, method: str, path: str, *, htmx: bool = False,
-                data: dict | list | None = None) -> httpx.Response:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+                data: dict | list | None = None,
+                headers: dict[str, str] | None = None) -> httpx.Response:
+        headers = {**(headers or {}),
+                   "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         if htmx:
             headers["HX-Request"] = "true"
         if method == "POST":
