@@ -1,4 +1,4 @@
-"""URL wiring: the back-office apps, sign-in, admin, health check and (when on) the sandbox."""
+"""URL wiring: the back-office apps, sign-in, admin, health endpoints and (when on) the sandbox."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -10,6 +10,8 @@ from backoffice import signin, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("livez", views.livez, name="livez"),
+    path("readyz", views.readyz, name="readyz"),
     # Sign-in, sign-out and password change; no self-service reset: admins reset passwords.
     path(
         "accounts/login/",
