@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: run test install browsers nginx lint messages bench clean
+.PHONY: run test install browsers test-servers lint messages bench clean
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required" >&2; exit 1; }
@@ -26,18 +26,21 @@ install: $(STAMP)
 browsers:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# Debian's nginx for `nginx -t` in the deployment files' tests.
-nginx:
+# Servers some tests start themselves, from Debian's packages: nginx for `nginx -t` on the
+# deployment files, redis-server for the tests that start (and kill) a Redis of their own.
+test-servers:
 	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { apt-get update -qq && \
 		{ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null 2>&1 || \
 		  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }; }
+	@command -v redis-server >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
 
 # Options for run_desk, e.g. make run RUN_ARGS="--port 8080 --sandbox-port 8081 --debtors 50"
 RUN_ARGS ?=
 run: install
 	$(PY) manage.py run_desk $(RUN_ARGS)
 
-test: install browsers nginx
+test: install browsers test-servers
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

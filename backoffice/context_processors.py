@@ -1,4 +1,5 @@
-"""Template context for the base layout: the user's role and the navigation it may see.
+"""Template context for the base layout: the user's role, the navigation it may see, and
+whether the shared cache is degraded (shown to admins, who can act on it).
 
 Counts shown on the items belong to the apps that know them: `NAV_BADGES` in settings names,
 per item, the function (taking the user) that counts, so this module imports no feature app.
@@ -12,6 +13,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from backoffice import roles
+from backoffice.cache import cache_status
 
 # (key, label, URL name, permission): in the order the navigation shows them.
 NAV_ITEMS = (
@@ -50,3 +52,12 @@ def navigation(request) -> dict:
         "user_role": role,
         "user_role_label": roles.ROLE_LABELS.get(role, ""),
     }
+
+
+def cache_health(request) -> dict:
+    """`cache_degraded` for the admin role's banner: Redis is down, each process uses its own
+    memory (everyone else's pages work the same; the log says it too)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or roles.user_role(user) != roles.ADMIN:
+        return {"cache_degraded": False}
+    return {"cache_degraded": cache_status() == "degraded"}

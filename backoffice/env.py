@@ -77,8 +77,18 @@ def database_from_url(url: str, *, conn_max_age: int = 60) -> dict:
     return config
 
 
-def cache_from_url(url: str) -> dict:
-    """A Django CACHES entry from `locmem://[name]`, `redis://host:port/db` or `dummy://`."""
+# Numeric options a cache URL's query may set (redis-py wants numbers, the query gives text).
+_NUMERIC_CACHE_OPTIONS = {"socket_timeout", "socket_connect_timeout", "retry_seconds",
+                          "health_check_interval", "max_connections"}
+
+
+def cache_from_url(url: str, *, connect_timeout: float = 0.25, read_timeout: float = 0.5,
+                   retry_seconds: float = 5.0) -> dict:
+    """A Django CACHES entry from `locmem://[name]`, `redis://host:port/db` or `dummy://`.
+
+    Redis gets short socket timeouts and the retry interval of its degraded mode (see
+    backoffice/cache.py); the URL's query may override them (`?socket_timeout=2`).
+    """
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme == "locmem":
@@ -87,15 +97,30 @@ def cache_from_url(url: str) -> dict:
             "LOCATION": parts.netloc or "collect-desk",
         }
     if scheme in {"redis", "rediss"}:
-        options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
-        entry = {
-            "BACKEND": "backoffice.cache.RedisCache",  # Django's, one client per pool
-            "LOCATION": url.split("?", 1)[0],
-            "KEY_PREFIX": options.pop("prefix", "collect-desk"),
+        query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        prefix = query.pop("prefix", "collect-desk")
+        options: dict = {
+            "socket_connect_timeout": connect_timeout,
+            "socket_timeout": read_timeout,
+            "retry_seconds": retry_seconds,
         }
-        if options:
-            entry["OPTIONS"] = options
-        return entry
+        for key, value in query.items():
+            options[key] = _cache_option(url, key, value)
+        return {
+            "BACKEND": "backoffice.cache.RedisCache",  # Django's, degrading, one client per pool
+            "LOCATION": url.split("?", 1)[0],
+            "KEY_PREFIX": prefix,
+            "OPTIONS": options,
+        }
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(f"Unsupported cache URL {url!r}: use locmem://, redis:// or dummy://")
+
+
+def _cache_option(url: str, key: str, value: str) -> str | float:
+    if key not in _NUMERIC_CACHE_OPTIONS:
+        return value
+    try:
+        return float(value) if key != "max_connections" else int(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{key} in the cache URL {url!r} must be a number") from exc

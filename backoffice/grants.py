@@ -13,6 +13,7 @@ every user it touches at once, so a removed role stops working on the next reque
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_save, pre_delete
+
+from backoffice.cache import cache_status
+
+log = logging.getLogger("backoffice.grants")
 
 _ATTRIBUTE = "_collect_desk_grants"
 
@@ -32,16 +37,21 @@ class Grants:
 
 
 def user_grants(user) -> Grants:
-    """The user's grants: from the user object, else the cache, else the database."""
+    """The user's grants: from the user object, else the cache, else the database.
+
+    The cache is used only while it is shared: with Redis degraded (backoffice/cache.py) a
+    process's own memory could keep a role that another process has just removed, so grants
+    are then read from the database. A cache that fails in any other way means the same.
+    """
     grants = getattr(user, _ATTRIBUTE, None)
     if grants is not None:
         return grants
-    seconds = settings.GRANTS_CACHE_SECONDS
-    grants = cache.get(_key(user.pk)) if seconds > 0 else None
+    cached = settings.GRANTS_CACHE_SECONDS > 0 and _shared()
+    grants = _cache_call(cache.get, _key(user.pk)) if cached else None
     if grants is None:
         grants = _read(user)
-        if seconds > 0:
-            cache.set(_key(user.pk), grants, seconds)
+        if cached and _shared():
+            _cache_call(cache.set, _key(user.pk), grants, settings.GRANTS_CACHE_SECONDS)
     setattr(user, _ATTRIBUTE, grants)
     return grants
 
@@ -50,11 +60,23 @@ def forget(user_ids: Iterable[int]) -> None:
     """Drops the cached grants of these users (they are read again on their next request)."""
     keys = [_key(pk) for pk in user_ids if pk is not None]
     if keys:
-        cache.delete_many(keys)
+        _cache_call(cache.delete_many, keys)
 
 
 def _key(user_pk: int) -> str:
     return f"grants:{user_pk}"
+
+
+def _shared() -> bool:
+    return cache_status() != "degraded"
+
+
+def _cache_call(operation: Callable[..., Any], *args: Any) -> Any:
+    try:
+        return operation(*args)
+    except Exception as exc:  # the database answers instead
+        log.warning("grants cache failed, reading the database: %s", type(exc).__name__)
+        return None
 
 
 def _read(user) -> Grants:

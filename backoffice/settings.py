@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "backoffice.context_processors.navigation",
+                "backoffice.context_processors.cache_health",
             ],
         },
     },
@@ -151,7 +152,16 @@ for _alias, _db in DATABASES.items():
         _db["TEST"] = {"NAME": str(VAR_DIR / "test" / f"{_alias}-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": cache_from_url(env_str("CACHE_URL") or "locmem://collect-desk")}
+# Redis is a cache, not a dependency (backoffice/cache.py): past these socket timeouts each
+# process serves the cache from its own memory, and tries Redis again every CACHE_RETRY_SECONDS.
+CACHES = {
+    "default": cache_from_url(
+        env_str("CACHE_URL") or "locmem://collect-desk",
+        connect_timeout=env_float("CACHE_CONNECT_TIMEOUT", 0.25),
+        read_timeout=env_float("CACHE_READ_TIMEOUT", 0.5),
+        retry_seconds=env_float("CACHE_RETRY_SECONDS", 5.0),
+    )
+}
 
 # --- Sign-in, sessions, throttling ------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -177,6 +187,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 _SHARED_CACHE = CACHES["default"]["BACKEND"] == "backoffice.cache.RedisCache"
 GRANTS_CACHE_SECONDS = env_int("GRANTS_CACHE_SECONDS", 300 if _SHARED_CACHE else 0)
 
+# Sessions and sign-in throttling live in the database, so neither needs Redis to be up.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

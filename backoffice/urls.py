@@ -1,5 +1,5 @@
-"""URL wiring: the back-office apps, sign-in, admin, health check, metrics and (when on) the
-sandbox."""
+"""URL wiring: the back-office apps, sign-in, admin, health endpoints, metrics and (when on)
+the sandbox."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -12,6 +12,8 @@ from backoffice.observability.views import metrics_view
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("livez", views.livez, name="livez"),
+    path("readyz", views.readyz, name="readyz"),
     path("metrics", metrics_view, name="metrics"),
     # Sign-in, sign-out and password change; no self-service reset: admins reset passwords.
     path(

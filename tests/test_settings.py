@@ -190,7 +190,11 @@ def test_cache_urls():
     assert redis["BACKEND"] == "backoffice.cache.RedisCache"
     assert redis["LOCATION"] == "redis://127.0.0.1:6379/1"
     assert redis["KEY_PREFIX"] == "desk-a"
-    assert redis["OPTIONS"] == {"socket_timeout": "2"}
+    # Short timeouts and the degraded mode's retry interval by default; the query may override.
+    assert redis["OPTIONS"] == {"socket_connect_timeout": 0.25, "socket_timeout": 2.0,
+                                "retry_seconds": 5.0}
+    with pytest.raises(ImproperlyConfigured):
+        cache_from_url("redis://127.0.0.1:6379/1?socket_timeout=soon")
     assert cache_from_url("locmem://")["BACKEND"].endswith("LocMemCache")
     assert cache_from_url("dummy://")["BACKEND"].endswith("DummyCache")
     with pytest.raises(ImproperlyConfigured):

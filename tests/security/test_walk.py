@@ -55,6 +55,8 @@ def _admin_model(model: str, **overrides: tuple) -> dict[str, tuple]:
 EXPECTED: dict[str, tuple] = {
     "": (L, to("/work/"), to("/work/"), to("/work/")),
     "healthz": (200, 200, 200, 200),
+    "livez": (200, 200, 200, 200),
+    "readyz": (200, 200, 200, 200),
     "metrics": (200, 200, 200, 200),  # from 127.0.0.1, the test client's address
     "accounts/login/": (200, to("/"), to("/"), to("/")),
     "accounts/logout/": (L, 405, 405, 405),
