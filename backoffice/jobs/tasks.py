@@ -15,6 +15,7 @@ from backoffice.jobs.exports import audit_export_write
 from backoffice.jobs.integrity import integrity_check
 from backoffice.jobs.models import JobRun
 from backoffice.jobs.runner import JobFailed, Progress, run_job
+from work.promise_check import promises_check as check_promises
 
 
 @task()
@@ -47,8 +48,6 @@ def audit_archive(job_id: int) -> dict:
 
 @task()
 def promises_check(job_id: int) -> dict:
-    from work.promise_check import promises_check as check_promises
-
     def work(job: JobRun, progress: Progress) -> dict:
         progress(0, None, gettext_noop("Reading the debtors' balances"), force=True)
         report = check_promises()
