@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so its process_exception sees a view's "database is locked" first: 503, not 500.
+    "backoffice.busy.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "backoffice.urls"
