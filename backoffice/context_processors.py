@@ -3,9 +3,16 @@ whether the shared cache is degraded (shown to admins, who can act on it).
 
 Counts shown on the items belong to the apps that know them: `NAV_BADGES` in settings names,
 per item, the function (taking the user) that counts, so this module imports no feature app.
+
+The navigation is built once per request (a page that renders a partial of its own, such as
+the search's django-tables2 table, runs the context processors again) and each count is taken
+only when a template shows it: an htmx fragment has no navigation, so it runs no count query.
 """
 
-from functools import cache
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache, cached_property
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -32,7 +39,34 @@ def _badge_counter(key: str):
     return import_string(path) if path else None
 
 
+@dataclass
+class NavItem:
+    key: str
+    label: Any
+    url: str
+    current: bool
+    counter: Callable[..., int] | None = None
+    user: Any = None
+
+    @cached_property
+    def badge(self) -> int | None:
+        """The item's count, taken when first shown (None for an item without one)."""
+        return None if self.counter is None else self.counter(user=self.user)
+
+
+_MEMO = "_collect_desk_navigation"
+
+
 def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    memo = getattr(request, _MEMO, None)
+    if memo is None or memo[0] is not user:  # a sign-in or sign-out changes request.user
+        memo = (user, _navigation(request))
+        setattr(request, _MEMO, memo)
+    return memo[1]
+
+
+def _navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "user_role": None}
@@ -42,11 +76,9 @@ def navigation(request) -> dict:
         if not roles.user_can(user, codename):
             continue
         url = reverse(url_name)
-        item = {"key": key, "label": label, "url": url, "current": request.path.startswith(url)}
-        counter = _badge_counter(key)
-        if counter is not None:
-            item["badge"] = counter(user=user)
-        items.append(item)
+        items.append(NavItem(key=key, label=label, url=url,
+                             current=request.path.startswith(url),
+                             counter=_badge_counter(key), user=user))
     return {
         "nav_items": items,
         "user_role": role,

@@ -76,6 +76,7 @@ if APTIC_SANDBOX:
     INSTALLED_APPS.append("sandbox")
 
 MIDDLEWARE = [
+    "backoffice.observability.cpu.ServerTimingMiddleware",  # first: it counts all the others
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -352,3 +353,6 @@ LOGGING = logging_config(log_format=LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO
 # /metrics answers these addresses or networks, or a request with `Bearer $METRICS_TOKEN`.
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
 METRICS_TOKEN = env_str("METRICS_TOKEN")
+# `Server-Timing: app-cpu;dur=<ms>` on every answer: the request's CPU in the app (its thread
+# and its fan-out parts; backoffice/observability/cpu.py). For benchmarks (bench/stack.py).
+SERVER_TIMING = env_bool("SERVER_TIMING", False)

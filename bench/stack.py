@@ -168,6 +168,7 @@ def _environments(folder: Path, options: StackOptions, sandbox_root: str
         "APTIC_CLIENT_ID": CLIENT_ID, "APTIC_CLIENT_SECRET": CLIENT_SECRET,
         "APTIC_FANOUT_WORKERS": str(options.fanout_workers),
         "APTIC_MAX_CONNECTIONS": str(options.max_connections),
+        "SERVER_TIMING": "true",  # each answer's app CPU (Server-Timing: app-cpu)
     }
     setup = {**app, "DJANGO_DEBUG": "true", "DEMO_PASSWORD": DEMO_PASSWORD}
     return sandbox, app, setup

@@ -111,9 +111,11 @@ class TokenProvider:
 
     # -- public -----------------------------------------------------------------------------
 
-    def token(self) -> str:
-        """A valid access token, from the cache or fetched once for everyone waiting."""
-        cached = cache.get(self.cache_key)
+    def token(self, *, cached: str | None = None) -> str:
+        """A valid access token, from the cache or fetched once for everyone waiting.
+        `cached`: the value of `cache_key` the caller has just read (None: read it here)."""
+        if cached is None:
+            cached = cache.get(self.cache_key)
         if cached:
             return cached
         with self._lock:

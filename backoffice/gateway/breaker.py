@@ -56,8 +56,16 @@ class Breaker:
             return "closed"
         return "open" if time.time() < opened_at + self.reset_seconds else "half-open"
 
-    def before_call(self, operation: str = "") -> Ticket:
-        values = cache.get_many([self.state_key, self.failures_key])
+    @property
+    def read_keys(self) -> tuple[str, str]:
+        """The cache keys `before_call` reads (a caller may read them with its own)."""
+        return (self.state_key, self.failures_key)
+
+    def before_call(self, operation: str = "", *, values: dict | None = None) -> Ticket:
+        """Admits a call or raises `CircuitOpen`. `values`: the `read_keys` as just read from
+        the cache by the caller (one round trip for the breaker and the token), else read here."""
+        if values is None:
+            values = cache.get_many(list(self.read_keys))
         opened_at = values.get(self.state_key)
         failures = int(values.get(self.failures_key) or 0)
         if opened_at is None:

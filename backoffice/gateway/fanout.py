@@ -29,7 +29,7 @@ from django.db import connections
 
 from backoffice import request_context
 from backoffice.gateway.errors import GatewayError
-from backoffice.observability import tracing
+from backoffice.observability import cpu, tracing
 
 log = logging.getLogger("backoffice.gateway")
 
@@ -86,12 +86,12 @@ def _run(call: Callable[[], Any]) -> Part:
 
 
 def _run_as(context: request_context.RequestContext, call: Callable[[], Any],
-            trace: Any = None) -> Part:
+            trace: Any = None, meter: cpu.Meter | None = None) -> Part:
     """`_run(call)` in a pool thread, with the caller's request context (and trace context,
-    when tracing is on) for its duration."""
+    when tracing is on) for its duration; its thread CPU goes to the request's meter."""
     token = request_context.set_current(context)
     try:
-        with tracing.restored(trace):
+        with cpu.counted(meter), tracing.restored(trace):
             return _run(call)
     finally:
         request_context.reset(token)
@@ -103,8 +103,9 @@ def gather(calls: Mapping[str, Callable[[], Any]]) -> dict[str, Part]:
         return {name: _run_inline(call) for name, call in calls.items()}
     pool = _executor()
     context = request_context.current()
-    trace = tracing.capture()
-    futures = {name: pool.submit(_run_as, context, call, trace) for name, call in calls.items()}
+    trace, meter = tracing.capture(), cpu.capture()
+    futures = {name: pool.submit(_run_as, context, call, trace, meter)
+               for name, call in calls.items()}
     return {name: future.result() for name, future in futures.items()}
 
 
@@ -127,8 +128,9 @@ def submit_all(calls: Mapping[str, Callable[[], Any]]) -> dict[str, Future[Part]
     """
     pool = _executor()
     context = request_context.current()
-    trace = tracing.capture()
-    return {name: pool.submit(_run_as, context, call, trace) for name, call in calls.items()}
+    trace, meter = tracing.capture(), cpu.capture()
+    return {name: pool.submit(_run_as, context, call, trace, meter)
+            for name, call in calls.items()}
 
 
 def collect(futures: Mapping[str, Future[Part]], *, timeout: float) -> dict[str, Part]:

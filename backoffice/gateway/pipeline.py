@@ -4,6 +4,9 @@
 
 Any answer from Aptic (even a 4xx) counts as "up" for the breaker; only `Unavailable`
 counts as a failure. A second 401 in a row is `Unauthorized`, never a loop.
+
+The breaker's state and the shared token are read from the cache in one round trip per
+attempt (`get_many`), not one each: on the 360's six calls that is six Redis commands fewer.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from django.core.cache import cache
 
 from backoffice import request_context
 from backoffice.gateway import wire
@@ -69,9 +73,13 @@ class Pipeline:
 
     def _guarded(self, route: Route, path: str, params: dict[str, str] | None,
                  raw: bytes | None, attempt: int, timeout: httpx.Timeout | None) -> Answer:
-        ticket = self.breaker.before_call(route.op)
+        token_key = self.tokens.cache_key if isinstance(self.tokens, TokenProvider) else None
+        keys = list(self.breaker.read_keys)
+        values = cache.get_many([*keys, token_key] if token_key else keys)
+        ticket = self.breaker.before_call(route.op, values=values)
         try:
-            answer = self._authorised(route, path, params, raw, attempt, timeout)
+            answer = self._authorised(route, path, params, raw, attempt, timeout,
+                                      values.get(token_key) if token_key else None)
         except Unavailable as exc:
             if not isinstance(exc, CircuitOpen):
                 self.breaker.failure(ticket)
@@ -83,8 +91,9 @@ class Pipeline:
         return answer
 
     def _authorised(self, route: Route, path: str, params: dict[str, str] | None,
-                    raw: bytes | None, attempt: int, timeout: httpx.Timeout | None) -> Answer:
-        token = self.tokens.token()
+                    raw: bytes | None, attempt: int, timeout: httpx.Timeout | None,
+                    cached_token: str | None = None) -> Answer:
+        token = cached_token or self.tokens.token()
         response = self.transport.send(route, path, token=token, params=params, body=raw,
                                        attempt=attempt, timeout=timeout)
         if response.status_code == 401:
