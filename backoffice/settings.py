@@ -68,6 +68,11 @@ INSTALLED_APPS = [
     "backoffice.observability",  # logs, /metrics, tracing when OTEL_* is set
     "backoffice.audit",
     "backoffice.jobs",
+    "backoffice.signin",  # sign-in events, sessions, single sign-on, two-factor
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "mozilla_django_oidc",
     "debtors",
     "plans",
     "work",
@@ -198,7 +203,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Renders registration/locked_out.html with the cool-off in minutes, status 429.
-AXES_LOCKOUT_CALLABLE = "backoffice.signin.locked_out"
+AXES_LOCKOUT_CALLABLE = "backoffice.signin.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "backoffice.middleware.client_ip"
 AXES_VERBOSE = False
 

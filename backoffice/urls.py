@@ -6,7 +6,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from backoffice import signin, views
+from backoffice import views
+from backoffice.signin import views as signin
 from backoffice.observability.views import metrics_view
 
 urlpatterns = [
