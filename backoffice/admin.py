@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
 from backoffice.models import UserProfile
@@ -33,5 +35,8 @@ admin.site.register(User, DeskUserAdmin)
 
 # Background jobs are reviewed on the jobs page, beside who started them; the task table's
 # own admin pages are not offered.
-if admin.site.is_registered(DBTaskResult):
-    admin.site.unregister(DBTaskResult)
+# Second factors are enrolled by their owner and reset (audited) from the users page; the
+# device admin would show an admin the user's TOTP secret.
+for _model in (DBTaskResult, TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

@@ -64,15 +64,15 @@ INSTALLED_APPS = [
     "django_tables2",
     "axes",
     "django_tasks_db",
-    "backoffice",
-    "backoffice.observability",  # logs, /metrics, tracing when OTEL_* is set
-    "backoffice.audit",
-    "backoffice.jobs",
-    "backoffice.signin",  # sign-in events, sessions, single sign-on, two-factor
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "mozilla_django_oidc",
+    "backoffice",  # after the apps whose admin pages backoffice/admin.py takes away
+    "backoffice.observability",  # logs, /metrics, tracing when OTEL_* is set
+    "backoffice.audit",
+    "backoffice.jobs",
+    "backoffice.signin",  # sign-in events, sessions, single sign-on, two-factor
     "debtors",
     "plans",
     "work",

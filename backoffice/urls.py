@@ -7,8 +7,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from backoffice import views
-from backoffice.signin import views as signin
 from backoffice.observability.views import metrics_view
+from backoffice.signin import views as signin
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -34,6 +34,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/", include("backoffice.signin.urls")),
     path("debtors/", include("debtors.urls")),
     path("", include("plans.urls")),
     path("", include("work.urls")),

@@ -1,0 +1,3 @@
+"""URLs of the sessions pages (included by backoffice/signin/urls.py, namespace signin)."""
+
+urlpatterns: list = []

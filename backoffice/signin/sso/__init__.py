@@ -1,0 +1,1 @@
+"""Single sign-on through the agency's OpenID Connect provider."""

@@ -1,0 +1,3 @@
+"""URLs of sso (included by backoffice/signin/urls.py, namespace signin)."""
+
+urlpatterns: list = []

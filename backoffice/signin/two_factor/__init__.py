@@ -1,0 +1,1 @@
+"""Two-factor for local accounts: TOTP with recovery codes (django-otp)."""

@@ -1,0 +1,3 @@
+"""URLs of two-factor (included by backoffice/signin/urls.py, namespace signin)."""
+
+urlpatterns: list = []
