@@ -30,6 +30,7 @@ NAV_ITEMS = (
     ("approvals", _("Approvals"), "plans:approvals", roles.APPROVE_PLANS),
     ("audit", _("Audit"), "audit:entries", roles.VIEW_AUDIT),
     ("jobs", _("Jobs"), "jobs:list", roles.VIEW_AUDIT),
+    ("users", _("Users"), "signin:users", roles.MANAGE_SIGNIN),
 )
 
 

@@ -28,6 +28,7 @@ VIEW_AUDIT = "view_audit"
 RUN_ANY_SERVICE = "run_any_service"
 KEEP_WORKLIST = "keep_worklist"
 MANAGE_TEAM = "manage_team"
+MANAGE_SIGNIN = "manage_signin"
 
 PERMISSIONS = {
     VIEW_DEBTORS: _("Search and view debtors"),
@@ -40,6 +41,7 @@ PERMISSIONS = {
     RUN_ANY_SERVICE: _("Run any service definition with a JSON body"),
     KEEP_WORKLIST: _("Keep follow-ups, the contact log and promises to pay"),
     MANAGE_TEAM: _("See the team's work and assign anyone's follow-ups"),
+    MANAGE_SIGNIN: _("End users' sessions and reset their second factor"),
 }
 
 _AGENT_PERMS = {VIEW_DEBTORS, EDIT_DEBTORS, REVEAL_PERSONAL_DATA, CALCULATE_PLANS, PROPOSE_PLANS,
@@ -47,7 +49,8 @@ _AGENT_PERMS = {VIEW_DEBTORS, EDIT_DEBTORS, REVEAL_PERSONAL_DATA, CALCULATE_PLAN
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     AGENT: _AGENT_PERMS,
     SUPERVISOR: _AGENT_PERMS | {APPROVE_PLANS, MANAGE_TEAM},
-    ADMIN: _AGENT_PERMS | {APPROVE_PLANS, VIEW_AUDIT, RUN_ANY_SERVICE, MANAGE_TEAM},
+    ADMIN: _AGENT_PERMS | {APPROVE_PLANS, VIEW_AUDIT, RUN_ANY_SERVICE, MANAGE_TEAM,
+                           MANAGE_SIGNIN},
 }
 
 # Permissions of other apps' models ("app_label.codename"): the admin role manages users and

@@ -94,7 +94,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "backoffice.middleware.ActorMiddleware",
+    "backoffice.signin.middleware.SessionActivityMiddleware",  # last seen, expiry noticed
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
+    "backoffice.signin.two_factor.middleware.SecondFactorMiddleware",  # the owed second step
     "backoffice.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -208,6 +211,17 @@ AXES_CLIENT_IP_CALLABLE = "backoffice.middleware.client_ip"
 AXES_VERBOSE = False
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo")
+
+# --- Two-factor for local accounts (backoffice/signin/two_factor) ------------------------------
+# The roles that must sign in with a password and an authenticator code ("agent,supervisor,
+# admin" makes it everyone's; empty, no one's). Single sign-on leaves it to the provider.
+MFA_REQUIRED_ROLES = tuple(
+    role.strip() for role in env_str("MFA_REQUIRED_ROLES", "supervisor,admin").split(",")
+    if role.strip()
+)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Collect Desk")
+# Each wrong code doubles the wait before the next try (1 s, 2 s, 4 s ...).
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 # --- Security headers -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -9,6 +9,7 @@ from django.urls import include, path
 from backoffice import views
 from backoffice.observability.views import metrics_view
 from backoffice.signin import views as signin
+from backoffice.signin.password import PasswordSignInView
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,11 +18,7 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("metrics", metrics_view, name="metrics"),
     # Sign-in, sign-out and password change; no self-service reset: admins reset passwords.
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", PasswordSignInView.as_view(), name="login"),
     path("accounts/logout/", signin.SignOutView.as_view(), name="logout"),
     path(
         "accounts/password_change/",

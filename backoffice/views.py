@@ -19,6 +19,7 @@ from backoffice.cache import cache_status
 from backoffice.forms import ProfileForm
 from backoffice.gateway import aptic_status
 from backoffice.models import UserProfile
+from backoffice.signin.sessions import open_sessions
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,11 @@ def profile(request: HttpRequest) -> HttpResponse:
             translation.activate(form.cleaned_data["language"])
         messages.success(request, _("Your settings were saved."))
         return redirect("profile")
-    return render(request, "profile.html", {"form": form})
+    return render(request, "profile.html", {
+        "form": form,
+        "desk_sessions": open_sessions(request.user),
+        "this_session_key": request.session.session_key,
+    })
 
 
 # --- Health: for load balancers and orchestrators; open, JSON, never cached, no personal data.

@@ -99,7 +99,8 @@ def _nav_links(html: str) -> set[str]:
         ("norole", set()),
         ("agent", {"/work/", "/debtors/"}),
         ("supervisor", {"/work/", "/debtors/", "/team/", "/approvals/"}),
-        ("admin", {"/work/", "/debtors/", "/team/", "/approvals/", "/audit/", "/jobs/"}),
+        ("admin", {"/work/", "/debtors/", "/team/", "/approvals/", "/audit/", "/jobs/",
+                   "/accounts/users/"}),
     ],
 )
 def test_each_role_sees_only_its_navigation(client_for, role, links):

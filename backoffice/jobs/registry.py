@@ -21,6 +21,7 @@ AUDIT_VERIFY = "audit_verify"
 AUDIT_EXPORT = "audit_export"
 AUDIT_ARCHIVE = "audit_archive"
 PROMISES_CHECK = "promises_check"
+SESSIONS_SWEEP = "sessions_sweep"
 
 
 class OptionsError(ValueError):
@@ -43,6 +44,8 @@ JOBS: dict[str, JobDefinition] = {
                                  "backoffice.jobs.tasks.audit_archive", True, True),
     PROMISES_CHECK: JobDefinition(PROMISES_CHECK, gettext_lazy("Promise check"),
                                   "backoffice.jobs.tasks.promises_check", True, True),
+    SESSIONS_SWEEP: JobDefinition(SESSIONS_SWEEP, gettext_lazy("Expired sessions"),
+                                  "backoffice.jobs.tasks.sessions_sweep", True, True),
     AUDIT_EXPORT: JobDefinition(AUDIT_EXPORT, gettext_lazy("Audit export"),
                                 "backoffice.jobs.tasks.audit_export", False, False),
 }
@@ -82,7 +85,7 @@ def clean_options(name: str, options: dict | None) -> dict:
         if day > timezone.localdate():
             raise OptionsError(_("The archive date cannot be in the future."))
         return {"before": day.isoformat()}
-    if name == PROMISES_CHECK:
+    if name in (PROMISES_CHECK, SESSIONS_SWEEP):
         return {}
     fmt = options.get("format")
     if fmt not in FORMATS:
@@ -129,6 +132,9 @@ def describe_result(name: str, result: dict | None) -> str:
                  "%(unreadable)s debtors unreadable.") % {
             "kept": result.get("kept", 0), "partly": result.get("partly_kept", 0),
             "broken": result.get("broken", 0), "unreadable": result.get("unreadable", 0)}
+    if name == SESSIONS_SWEEP:
+        return _("%(expired)s expired sessions closed, %(open)s still open.") % {
+            "expired": result.get("expired", 0), "open": result.get("open", 0)}
     if name == AUDIT_EXPORT:
         return _("%(rows)s entries in %(file)s.") % {
             "rows": result.get("rows", 0), "file": result.get("file", "")}

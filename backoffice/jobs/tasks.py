@@ -15,6 +15,7 @@ from backoffice.jobs.exports import audit_export_write
 from backoffice.jobs.integrity import integrity_check
 from backoffice.jobs.models import JobRun
 from backoffice.jobs.runner import JobFailed, Progress, run_job
+from backoffice.signin.services import sessions_sweep as sweep_sessions
 from work.promise_check import promises_check as check_promises
 
 
@@ -60,6 +61,16 @@ def promises_check(job_id: int) -> dict:
         if not report.ok:
             raise JobFailed(f"{report.errors} promises could not be checked; see the log.",
                             result=result)
+        return result
+
+    return run_job(job_id, work)
+
+
+@task()
+def sessions_sweep(job_id: int) -> dict:
+    def work(job: JobRun, progress: Progress) -> dict:
+        result = sweep_sessions()
+        progress(result["expired"], result["expired"], force=True)
         return result
 
     return run_job(job_id, work)

@@ -6,3 +6,6 @@ class SigninConfig(AppConfig):
     name = "backoffice.signin"
     label = "signin"
     verbose_name = _("Signing in")
+
+    def ready(self) -> None:
+        from backoffice.signin import signals  # noqa: F401  (connects the receivers)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from backoffice.jobs.registry import PERIODIC
 from tests.deploy import files
 from tests.deploy.files import APP_IMAGE, app_container
 
@@ -124,11 +125,12 @@ def test_worker_migration_and_periodic_jobs():
         doc["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["command"][3]: doc
         for doc in files.manifests() if doc["kind"] == "CronJob"
     }
-    assert set(cron) == {"audit_verify", "promises_check", "audit_archive"}
+    # Every job the schedule runs has its CronJob (the registry's periodic jobs).
+    assert set(cron) == set(PERIODIC)
     for name, doc in cron.items():
         _minute, _hour, day, month, weekday = doc["spec"]["schedule"].split()
         assert (month, weekday) == ("*", "*"), name
-        assert (day != "*") == (name == "audit_archive"), name  # monthly; the others nightly
+        assert (day != "*") == (name == "audit_archive"), name  # monthly; the others daily
         assert doc["spec"]["concurrencyPolicy"] == "Forbid"
         assert doc["spec"]["timeZone"] == "Europe/Stockholm"
 
@@ -146,4 +148,4 @@ def test_secret_template_holds_placeholders_only():
 def test_manifest_yaml_files_parse_one_resource_each_but_the_cronjobs():
     for path in files.manifest_files():
         docs = [d for d in yaml.safe_load_all(path.read_text()) if d]
-        assert len(docs) == (3 if path.name == "cronjobs.yaml" else 1), path.name
+        assert len(docs) == (len(PERIODIC) if path.name == "cronjobs.yaml" else 1), path.name

@@ -63,6 +63,16 @@ EXPECTED: dict[str, tuple] = {
     "accounts/password_change/": (L, 200, 200, 200),
     "accounts/password_change/done/": (L, 200, 200, 200),
     "accounts/profile/": (L, 200, 200, 200),
+    # Signing in: the second step (none owed here: back to the start) and enrolment; the
+    # users page and its actions are the admin role's (MANAGE_SIGNIN).
+    "accounts/two-factor/verify/": (L, to("/"), to("/"), to("/")),
+    "accounts/two-factor/setup/": (L, 200, 200, 200),
+    "accounts/two-factor/recovery-codes/": (L, 405, 405, 405),
+    "accounts/two-factor/remove/": (L, 405, 405, 405),
+    "accounts/users/<int:pk>/reset-second-factor/": (L, 405, 405, 405),
+    "accounts/sessions/end-others/": (L, 405, 405, 405),
+    "accounts/users/": (L, 403, 403, 200),
+    "accounts/users/<int:pk>/end-sessions/": (L, 405, 405, 405),
     "debtors/": (L, 200, 200, 200),
     "debtors/saved/": (L, 405, 405, 405),
     "debtors/saved/<int:pk>/delete/": (L, 405, 405, 405),
