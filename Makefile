@@ -35,10 +35,11 @@ test-servers:
 	@command -v redis-server >/dev/null 2>&1 || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
 
-# Options for run_desk, e.g. make run RUN_ARGS="--port 8080 --sandbox-port 8081 --debtors 50"
+# Options for run_desk, e.g. make run RUN_ARGS="--port 8080 --sandbox-port 8081 --debtors 50";
+# make run MFA=1: two-factor sign-in mandatory for supervisors and admins, as in production.
 RUN_ARGS ?=
 run: install
-	$(PY) manage.py run_desk $(RUN_ARGS)
+	$(PY) manage.py run_desk $(RUN_ARGS) $(if $(MFA),--mfa)
 
 test: install browsers test-servers
 	$(BIN)/ruff check .

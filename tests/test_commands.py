@@ -89,7 +89,8 @@ def test_seed_demo_users_is_refused_in_production(db, settings):
 # --- run_desk -------------------------------------------------------------------------------------
 
 
-def test_run_desk_plan_in_order():
+def test_run_desk_plan_in_order(monkeypatch):
+    monkeypatch.delenv("MFA_REQUIRED_ROLES", raising=False)
     plan = desk_plan(
         port=9100, sandbox_port=9101, debtors=12, seed=7, python="py", manage=Path("m")
     )
@@ -103,17 +104,21 @@ def test_run_desk_plan_in_order():
     assert sandbox.argv == ["py", "m", "sandbox_serve", "--port", "9101"]
     assert sandbox.probe_port == 9101
     assert app.argv == ["py", "m", "runserver", "127.0.0.1:9100", "--noreload"]
-    assert app.env == {
+    aptic = {
         "APTIC_BASE_URL": "http://127.0.0.1:9101/sandbox/api/v1",
         "APTIC_TOKEN_URL": "http://127.0.0.1:9101/sandbox/oauth/token",
     }
+    # The demo's supervisor and admin sign in without an authenticator unless --mfa.
+    assert app.env == {**aptic, "MFA_REQUIRED_ROLES": ""}
     # The jobs worker has no port: it is ready when it is still alive after a moment.
     assert worker.argv == ["py", "m", "db_worker", "--no-reload", "--interval", "1"]
     assert worker.probe_port is None and worker.alive_after > 0
-    assert worker.env == app.env  # the promise check reads Aptic
+    assert worker.env == aptic  # the promise check reads Aptic
     assert plan.app_url == "http://127.0.0.1:9100"
     # The demo day reads the sandbox, so it runs once the servers answer, pointed at it.
-    assert plan.after_start == [(["py", "m", "seed_demo_day"], app.env)]
+    assert plan.after_start == [(["py", "m", "seed_demo_day"], aptic)]
+    with_mfa = desk_plan(port=9100, sandbox_port=9101, debtors=12, mfa=True)
+    assert "MFA_REQUIRED_ROLES" not in with_mfa.servers[1].env
 
 
 def test_run_desk_defaults_and_options():

@@ -55,6 +55,7 @@ def desk_plan(
     sandbox_port: int,
     debtors: int,
     seed: int = 42,
+    mfa: bool = False,
     python: str = sys.executable,
     manage: Path | None = None,
 ) -> DeskPlan:
@@ -64,6 +65,11 @@ def desk_plan(
         "APTIC_BASE_URL": f"{sandbox_root}/api/v1",
         "APTIC_TOKEN_URL": f"{sandbox_root}/oauth/token",
     }
+    # The demo's supervisor and admin sign in with the password alone unless asked (trainees
+    # have no authenticator for them); MFA_REQUIRED_ROLES in the environment still wins.
+    app_env = {**aptic_env}
+    if not mfa and "MFA_REQUIRED_ROLES" not in os.environ:
+        app_env["MFA_REQUIRED_ROLES"] = ""
     return DeskPlan(
         setup=[
             [*manage_py, "migrate", "--noinput"],
@@ -83,7 +89,7 @@ def desk_plan(
                 argv=[*manage_py, "runserver", f"{HOST}:{port}", "--noreload"],
                 probe_port=port,
                 probe_path="/healthz",
-                env=aptic_env,
+                env=app_env,
             ),
             # The background jobs' worker (it reads Aptic for the promise check).
             Server(
@@ -205,6 +211,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=42, help="demo data seed (42)")
         parser.add_argument(
+            "--mfa", action="store_true",
+            help="supervisors and admins must set up two-factor sign-in, as in production",
+        )
+        parser.add_argument(
             "--plan", action="store_true", help="print what would run, and run nothing"
         )
 
@@ -216,6 +226,7 @@ class Command(BaseCommand):
             sandbox_port=options["sandbox_port"],
             debtors=options["debtors"],
             seed=options["seed"],
+            mfa=options["mfa"],
         )
         if options["plan"]:
             self._print_plan(plan)
@@ -292,6 +303,12 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Collect Desk is running at {plan.app_url}/"))
         self.stdout.write(f"Sign in as {logins} with the password {settings.DEMO_PASSWORD!r}.")
+        app = next(server for server in plan.servers if server.name == "app")
+        mfa = app.env.get("MFA_REQUIRED_ROLES", os.environ.get("MFA_REQUIRED_ROLES"))
+        self.stdout.write(
+            "Two-factor sign-in is optional in the demo (make run MFA=1 makes it mandatory "
+            "for supervisors and admins)." if mfa == "" else
+            "Two-factor sign-in is mandatory for: " + (mfa or "supervisor, admin") + ".")
         sandbox = plan.servers[0]
         self.stdout.write(f"The sandbox API answers at http://{HOST}:{sandbox.probe_port}/sandbox/")
         self.stdout.write("Press Ctrl-C to stop.")

@@ -72,9 +72,11 @@ def code_check(request: HttpRequest, *, code: str, recovery: bool) -> CodeCheck:
     return CodeCheck(True, method=method)
 
 
-def two_factor_enrol(request: HttpRequest, *, code: str) -> list[str] | None:
+def two_factor_enrol(request: HttpRequest, *, code: str, completes_signin: bool
+                     ) -> list[str] | None:
     """Confirms the pending device with a code from the app; returns the new recovery codes
-    (shown once), or None when the code is wrong. Completes a pending sign-in."""
+    (shown once), or None when the code is wrong. `completes_signin`: the sign-in was held
+    for this enrolment, and is now complete."""
     user = request.user
     device = devices.pending_device(user)
     code = "".join(code.split())
@@ -84,11 +86,10 @@ def two_factor_enrol(request: HttpRequest, *, code: str) -> list[str] | None:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = devices.new_recovery_codes(user)
-    was_pending = events.METHOD_KEY not in request.session
     django_otp.login(request, device)
     events.record_event(events.MFA_ENROLLED, request=request, user=user,
                         details={"device": "totp", "recovery_codes": len(codes)})
-    if was_pending:
+    if completes_signin:
         events.signin_completed(request, user, method=events.PASSWORD_TOTP)
     return codes
 

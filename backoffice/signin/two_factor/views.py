@@ -58,7 +58,8 @@ def setup(request: HttpRequest) -> HttpResponse:
         return redirect("signin:two-factor-verify")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = services.two_factor_enrol(request, code=form.cleaned_data["code"])
+        codes = services.two_factor_enrol(request, code=form.cleaned_data["code"],
+                                          completes_signin=bool(owed))
         if codes is not None:
             return render(request, "signin/two_factor/recovery_codes.html",
                           {"codes": codes, "next": _next(request), "enrolled": True})
