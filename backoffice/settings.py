@@ -7,6 +7,7 @@ import os
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
@@ -212,6 +213,32 @@ AXES_VERBOSE = False
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo")
 
+# --- Single sign-on (backoffice/signin/sso) ----------------------------------------------------
+# On when OIDC_ISSUER is set: the provider's endpoints come from its discovery document.
+OIDC_ISSUER = env_str("OIDC_ISSUER", "").rstrip("/")
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid profile email")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+# "role:group" pairs; a role may be named more than once; the highest role claimed wins.
+OIDC_ROLE_GROUPS = env_str("OIDC_ROLE_GROUPS", "")
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "")
+OIDC_TIMEOUT = env_float("OIDC_TIMEOUT", 5.0)
+# Client authentication at the token endpoint: HTTP Basic (client_secret_basic), or the
+# secret in the body (OIDC_TOKEN_USE_BASIC_AUTH=false: client_secret_post).
+OIDC_TOKEN_USE_BASIC_AUTH = env_bool("OIDC_TOKEN_USE_BASIC_AUTH", True)
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # sent back as id_token_hint when signing out at the provider
+OIDC_AUTHENTICATION_CALLBACK_URL = "signin:sso-callback"
+OIDC_CREATE_USER = True
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
+# Local passwords: LOCAL_SIGNIN=false keeps them for break-glass admin accounts only.
+LOCAL_SIGNIN = env_bool("LOCAL_SIGNIN", True)
+if OIDC_ISSUER:
+    AUTHENTICATION_BACKENDS.append("backoffice.signin.sso.backend.SsoBackend")
+
 # --- Two-factor for local accounts (backoffice/signin/two_factor) ------------------------------
 # The roles that must sign in with a password and an authenticator code ("agent,supervisor,
 # admin" makes it everyone's; empty, no one's). Single sign-on leaves it to the provider.
@@ -244,6 +271,11 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+if OIDC_ISSUER:
+    # Signing out is a form POST that ends at the provider's end-session page; browsers hold
+    # the redirects after a form to form-action.
+    SECURE_CSP["form-action"].append(
+        "{0.scheme}://{0.netloc}".format(urlsplit(OIDC_ISSUER)))
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     # Prometheus scrapes each app server directly, over plain HTTP inside the network.

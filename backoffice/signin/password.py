@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -33,6 +34,14 @@ class DeskAuthenticationForm(AuthenticationForm):
 class PasswordSignInView(auth_views.LoginView):
     form_class = DeskAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            sso_enabled=policy.sso_enabled(),
+            sso_provider_name=settings.OIDC_PROVIDER_NAME,
+            local_signin=settings.LOCAL_SIGNIN,
+            **kwargs,
+        )
 
     def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)  # django.contrib.auth.login: the session is new
