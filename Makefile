@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: run test install browsers test-servers lint messages bench clean
+.PHONY: run test install browsers test-servers oidc-provider lint messages bench clean
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required" >&2; exit 1; }
@@ -35,13 +35,20 @@ test-servers:
 	@command -v redis-server >/dev/null 2>&1 || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
 
+# The OpenID provider the single sign-on tests (and `make run SSO=1`) start: the npm package
+# oidc-provider, at the version package-lock.json pins.
+oidc-provider: tests/oidc_provider/node_modules/.package-lock.json
+tests/oidc_provider/node_modules/.package-lock.json: tests/oidc_provider/package-lock.json
+	npm ci --prefix tests/oidc_provider --no-audit --no-fund --loglevel=error
+
 # Options for run_desk, e.g. make run RUN_ARGS="--port 8080 --sandbox-port 8081 --debtors 50";
-# make run MFA=1: two-factor sign-in mandatory for supervisors and admins, as in production.
+# make run MFA=1: two-factor sign-in mandatory for supervisors and admins, as in production;
+# make run SSO=1: the test OpenID provider too, with demo accounts to sign in through it.
 RUN_ARGS ?=
 run: install
-	$(PY) manage.py run_desk $(RUN_ARGS) $(if $(MFA),--mfa)
+	$(PY) manage.py run_desk $(RUN_ARGS) $(if $(MFA),--mfa) $(if $(SSO),--sso)
 
-test: install browsers test-servers
+test: install browsers test-servers oidc-provider
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

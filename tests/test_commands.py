@@ -267,3 +267,16 @@ def test_app_code_never_imports_the_sandbox():
             if re.search(r"^\s*(from|import)\s+sandbox\b", text, re.M):
                 offenders.append(str(path.relative_to(ROOT)))
     assert not offenders
+
+
+def test_run_desk_with_sso_starts_the_test_provider_and_points_the_app_at_it():
+    plan = desk_plan(port=9100, sandbox_port=9101, debtors=12, sso_port=9102)
+    names = [server.name for server in plan.servers]
+    assert names == ["sandbox", "provider", "app", "worker"]
+    provider, app = plan.servers[1], plan.servers[2]
+    assert provider.argv[0] == "node" and provider.argv[1].endswith("oidc_provider/server.mjs")
+    assert provider.probe_port == 9102
+    assert provider.env["REDIRECT_URIS"] == "http://127.0.0.1:9100/accounts/sso/callback/"
+    assert app.env["OIDC_ISSUER"] == "http://127.0.0.1:9102"
+    assert app.env["OIDC_CLIENT_ID"] == provider.env["CLIENT_ID"]
+    assert "team-leads" in app.env["OIDC_ROLE_GROUPS"]

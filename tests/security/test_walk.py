@@ -65,6 +65,9 @@ EXPECTED: dict[str, tuple] = {
     "accounts/profile/": (L, 200, 200, 200),
     # Signing in: the second step (none owed here: back to the start) and enrolment; the
     # users page and its actions are the admin role's (MANAGE_SIGNIN).
+    # Single sign-on is off in the walk: its pages say so (tests/signin/sso tries them on).
+    "accounts/sso/start/": (404, 404, 404, 404),
+    "accounts/sso/callback/": (404, 404, 404, 404),
     "accounts/two-factor/verify/": (L, to("/"), to("/"), to("/")),
     "accounts/two-factor/setup/": (L, 200, 200, 200),
     "accounts/two-factor/recovery-codes/": (L, 405, 405, 405),

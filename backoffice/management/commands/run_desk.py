@@ -8,6 +8,7 @@ it stops everything it spawned.
 
 import contextlib
 import http.client
+import json
 import os
 import signal
 import socket
@@ -23,6 +24,24 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from backoffice.management.commands.seed_demo_users import DEMO_USERS
 
 HOST = "127.0.0.1"
+# `make run SSO=1`: the test OpenID provider (tests/oidc_provider) and its demo accounts, whose
+# groups map to the three roles (and one to none, to see the refusal).
+PROVIDER_DIR = Path(settings.BASE_DIR) / "tests" / "oidc_provider"
+SSO_CLIENT = ("collect-desk-demo", "collect-desk-demo-secret")
+SSO_ROLE_GROUPS = "agent:collectors,supervisor:team-leads,admin:desk-admins"
+SSO_ACCOUNTS = {
+    "anna": ("Anna Agent", ["collectors"]),
+    "tove": ("Tove Teamlead", ["team-leads"]),
+    "ida": ("Ida Admin", ["desk-admins"]),
+    "nils": ("Nils Nogroup", ["marketing"]),
+}
+
+
+def sso_accounts() -> dict:
+    """The demo provider's accounts file: any password signs them in."""
+    return {login: {"sub": f"demo-{login}", "claims": {
+        "preferred_username": login, "email": f"{login}@agency.example", "name": name,
+        "groups": groups}} for login, (name, groups) in SSO_ACCOUNTS.items()}
 
 
 @dataclass(frozen=True)
@@ -49,6 +68,10 @@ class DeskPlan:
     after_start: list[tuple[list[str], dict[str, str]]] = field(default_factory=list)
 
 
+def sso_accounts_path() -> Path:
+    return Path(settings.BASE_DIR) / "var" / "demo-sso-accounts.json"
+
+
 def desk_plan(
     *,
     port: int,
@@ -56,6 +79,7 @@ def desk_plan(
     debtors: int,
     seed: int = 42,
     mfa: bool = False,
+    sso_port: int | None = None,
     python: str = sys.executable,
     manage: Path | None = None,
 ) -> DeskPlan:
@@ -70,12 +94,35 @@ def desk_plan(
     app_env = {**aptic_env}
     if not mfa and "MFA_REQUIRED_ROLES" not in os.environ:
         app_env["MFA_REQUIRED_ROLES"] = ""
+    provider: list[Server] = []
+    setup_sso: list[list[str]] = []
+    if sso_port is not None:
+        issuer = f"http://{HOST}:{sso_port}"
+        app_url = f"http://{HOST}:{port}"
+        app_env.update({
+            "OIDC_ISSUER": issuer, "OIDC_CLIENT_ID": SSO_CLIENT[0],
+            "OIDC_CLIENT_SECRET": SSO_CLIENT[1], "OIDC_SCOPES": "openid profile email groups",
+            "OIDC_ROLE_GROUPS": SSO_ROLE_GROUPS, "OIDC_PROVIDER_NAME": "the demo provider",
+        })
+        provider = [Server(
+            name="provider",
+            argv=["node", str(PROVIDER_DIR / "server.mjs")],
+            probe_port=sso_port,
+            probe_path="/.well-known/openid-configuration",
+            env={"PORT": str(sso_port), "ACCOUNTS_FILE": str(sso_accounts_path()),
+                 "CLIENT_ID": SSO_CLIENT[0], "CLIENT_SECRET": SSO_CLIENT[1],
+                 "REDIRECT_URIS": f"{app_url}/accounts/sso/callback/",
+                 "POST_LOGOUT_REDIRECT_URIS": f"{app_url}/accounts/login/"},
+        )]
+        if not (PROVIDER_DIR / "node_modules" / "oidc-provider").exists():
+            setup_sso = [["npm", "ci", "--prefix", str(PROVIDER_DIR), "--no-audit", "--no-fund"]]
     return DeskPlan(
         setup=[
             [*manage_py, "migrate", "--noinput"],
             [*manage_py, "migrate", "--database", "sandbox", "--noinput"],
             [*manage_py, "sandbox_seed", "--debtors", str(debtors), "--seed", str(seed)],
             [*manage_py, "seed_demo_users"],
+            *setup_sso,
         ],
         servers=[
             Server(
@@ -84,6 +131,7 @@ def desk_plan(
                 probe_port=sandbox_port,
                 probe_path="/sandbox/api/v1/ping",
             ),
+            *provider,
             Server(
                 name="app",
                 argv=[*manage_py, "runserver", f"{HOST}:{port}", "--noreload"],
@@ -215,6 +263,12 @@ class Command(BaseCommand):
             help="supervisors and admins must set up two-factor sign-in, as in production",
         )
         parser.add_argument(
+            "--sso", action="store_true",
+            help="also start the test OpenID provider and sign in through it (port --sso-port)",
+        )
+        parser.add_argument("--sso-port", type=int, default=8002,
+                            help="the test OpenID provider's port (8002)")
+        parser.add_argument(
             "--plan", action="store_true", help="print what would run, and run nothing"
         )
 
@@ -227,6 +281,7 @@ class Command(BaseCommand):
             debtors=options["debtors"],
             seed=options["seed"],
             mfa=options["mfa"],
+            sso_port=options["sso_port"] if options["sso"] else None,
         )
         if options["plan"]:
             self._print_plan(plan)
@@ -245,6 +300,10 @@ class Command(BaseCommand):
                     "(is Collect Desk running already?). Choose another with --port or "
                     "--sandbox-port."
                 )
+        if any(server.name == "provider" for server in plan.servers):
+            path = sso_accounts_path()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(sso_accounts(), indent=2))
         self._run(plan)
 
     def _print_plan(self, plan: DeskPlan) -> None:
@@ -309,6 +368,12 @@ class Command(BaseCommand):
             "Two-factor sign-in is optional in the demo (make run MFA=1 makes it mandatory "
             "for supervisors and admins)." if mfa == "" else
             "Two-factor sign-in is mandatory for: " + (mfa or "supervisor, admin") + ".")
+        if any(server.name == "provider" for server in plan.servers):
+            self.stdout.write(
+                "Single sign-on: “Continue with the demo provider” on the sign-in page, as "
+                + ", ".join(f"{login} ({', '.join(groups)})"
+                            for login, (_name, groups) in SSO_ACCOUNTS.items())
+                + ", any password.")
         sandbox = plan.servers[0]
         self.stdout.write(f"The sandbox API answers at http://{HOST}:{sandbox.probe_port}/sandbox/")
         self.stdout.write("Press Ctrl-C to stop.")

@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from backoffice.signin import events
 from backoffice.signin.two_factor import devices, policy
@@ -25,3 +26,17 @@ def two_factor_status(context, user) -> Status:
     enrolled = policy.has_second_factor(user)
     return Status(enrolled=enrolled, mandatory=policy.second_factor_required(user),
                   codes_left=devices.recovery_codes_left(user) if enrolled else 0, sso=own_sso)
+
+
+METHOD_LABELS = {
+    events.PASSWORD: _("password"),
+    events.PASSWORD_TOTP: _("password and authenticator"),
+    events.PASSWORD_RECOVERY: _("password and recovery code"),
+    events.SSO: _("single sign-on"),
+}
+
+
+@register.filter
+def signin_method(method: str) -> str:
+    """A sign-in method as people read it."""
+    return str(METHOD_LABELS.get(method, method))
