@@ -108,7 +108,7 @@ def test_sign_in_and_out_work_without_javascript(browser, app_url, agent_user, s
         page.get_by_role("button", name="Spara").click()
         assert page.get_by_role("heading", name="Your settings").is_visible()
         screenshot(page, "profile-no-javascript")
-        page.get_by_role("button", name="Sign out").click()
+        page.get_by_role("button", name="Sign out", exact=True).click()
         # Signed out, the page follows the browser's language again.
         assert page.get_by_role("heading", name="Logga in").is_visible()
         assert page.get_by_text("Du är utloggad.").is_visible()
