@@ -13,7 +13,9 @@ Surviving a rollback (the caller may be inside `transaction.atomic`, or ATOMIC_R
   would wait until that transaction ends. There the entry is written inside the caller's
   transaction (visible at once, in chain order) and a guard thread waits for the write lock,
   i.e. for the caller's transaction to end, then re-appends the entry if a rollback took it.
-Transactions opened by Django's TestCase are not the caller's: tests see plain appends.
+Transactions opened by Django's TestCase are not the caller's: tests see plain appends. Inside
+one, a second connection sees none of the test's rows and waits on its locks (the chain's
+advisory lock included, held until the test ends), so there the entry is written in place.
 """
 
 from __future__ import annotations
@@ -69,6 +71,11 @@ def in_callers_transaction(alias: str = DEFAULT_DB_ALIAS) -> bool:
     )
 
 
+def _in_test_transaction(alias: str = DEFAULT_DB_ALIAS) -> bool:
+    return any(getattr(block, "_from_testcase", False)
+               for block in connections[alias].atomic_blocks)
+
+
 def _on_own_connection(work):
     """Runs `work()` in a short thread, which Django gives a connection of its own."""
     result: dict = {}
@@ -121,7 +128,7 @@ def _guard_against_rollback(entry: AuditEntry) -> None:
 
 def append(entry: AuditEntry) -> AuditEntry:
     """Stores `entry` at the end of the chain (setting prev_hash and entry_hash)."""
-    if not in_callers_transaction():
+    if not in_callers_transaction() or _in_test_transaction():
         return _append_now(entry, DEFAULT_DB_ALIAS)
     if connections[DEFAULT_DB_ALIAS].vendor == "sqlite":
         _append_now(entry, DEFAULT_DB_ALIAS)
