@@ -59,6 +59,13 @@ class PlanProposal(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     refusal = models.TextField(_("last refusal by the collection system"), blank=True)
     refused_at = models.DateTimeField(_("refused"), null=True, blank=True)
+    # Who is deciding right now: set by a conditional UPDATE before the call to Aptic and
+    # cleared after it, so the call runs outside any transaction (see plans/claims.py).
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("being decided by"),
+    )
+    claimed_at = models.DateTimeField(_("decision started"), null=True, blank=True)
     created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -9,7 +9,8 @@ are audited here as `denied`, and the rejection's reason gets an entry of its ow
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from typing import Any
 
@@ -35,7 +36,7 @@ from backoffice.gateway import (
     snapshot,
 )
 from backoffice.upstream import refusal_message
-from plans import policies, selectors
+from plans import claims, policies, selectors
 from plans.compare import Difference, plan_differences
 from plans.models import PlanProposal
 
@@ -57,6 +58,10 @@ class ProposalClosed(PlanActionRefused):
 
 class NotAProposal(PlanActionRefused):
     pass
+
+
+class ProposalBusy(PlanActionRefused):
+    """Someone else is deciding the proposal at this moment."""
 
 
 class ProposalChanged(Exception):
@@ -139,50 +144,57 @@ def _close(proposal: PlanProposal, status: str, *, actor: Any, reason: str = "",
 
 
 def _lock(proposal: PlanProposal) -> PlanProposal:
-    """The record re-read under a row lock, so two deciders cannot both act on it."""
+    """The record re-read under a row lock (for local-only changes: no call inside)."""
     return PlanProposal.objects.select_for_update().get(pk=proposal.pk)
 
 
-def _lock_open(proposal: PlanProposal) -> PlanProposal:
-    """`_lock`, refusing a proposal someone has decided meanwhile."""
-    locked = _lock(proposal)
-    if not locked.is_open:
-        raise ProposalClosed(_("This proposal was already decided."))
-    return locked
+@contextmanager
+def _claimed(proposal: PlanProposal, *, actor: Any, action: str) -> Iterator[PlanProposal]:
+    """The open proposal, claimed for `actor`'s decision (see plans/claims.py) while the
+    block runs; ProposalClosed when it was decided, ProposalBusy (audited as `denied`) when
+    someone else is deciding it."""
+    token = claims.claim(proposal, actor=actor)
+    if token is None:
+        current = PlanProposal.objects.select_related("claimed_by").get(pk=proposal.pk)
+        if not current.is_open:
+            raise ProposalClosed(_("This proposal was already decided."))
+        _denied(actor=actor, action=action, debtor_guid=current.debtor_guid,
+                reason="another decision on this proposal is in progress")
+        raise ProposalBusy(_("%(name)s is deciding this proposal right now; try again in a "
+                             "moment.") % {"name": _person(current.claimed_by)})
+    try:
+        yield PlanProposal.objects.get(pk=proposal.pk)
+    finally:
+        claims.release(proposal, token)
 
 
-def _activate_locked(proposal: PlanProposal, *, actor: Any, directly: bool) -> PlanProposal:
-    """P7 bound to the proposal's fingerprint, under a row lock on the record.
+def _person(user: Any) -> str:
+    if user is None:
+        return _("Someone")
+    return user.get_full_name() or user.get_username()
 
-    Upstream failures are caught inside the transaction and raised after it commits, so the
-    gateway's audit entry and the note on the record survive.
-    """
-    failure: Exception | None = None
-    with transaction.atomic():
-        locked = _lock_open(proposal)
+
+def _activate_claimed(proposal: PlanProposal, *, actor: Any, directly: bool) -> PlanProposal:
+    """P7 bound to the proposal's fingerprint, with the record claimed and no transaction
+    open. The gateway audits the call; the outcome is noted on the record."""
+    with _claimed(proposal, actor=actor, action="plan.activate") as claimed:
         try:
-            get_gateway().plan_activate(locked.debtor_guid, locked.plan_guid, actor=actor,
-                                        expected_fingerprint=locked.fingerprint)
+            get_gateway().plan_activate(claimed.debtor_guid, claimed.plan_guid, actor=actor,
+                                        expected_fingerprint=claimed.fingerprint)
         except StaleRecord as exc:
-            _note_refusal(locked, _("The plan changed in the collection system after it "
-                                    "was proposed."))
-            failure = ProposalChanged(plan_differences(locked.snapshot, exc.current),
-                                      exc.current)
-            failure.__cause__ = exc
-        except NotFound as exc:
-            _close(locked, Status.FAILED, actor=None,
+            _note_refusal(claimed, _("The plan changed in the collection system after it "
+                                     "was proposed."))
+            raise ProposalChanged(plan_differences(claimed.snapshot, exc.current),
+                                  exc.current) from exc
+        except NotFound:
+            _close(claimed, Status.FAILED, actor=None,
                    reason=_("The plan no longer exists in the collection system."))
-            failure = exc
+            raise
         except Conflict as exc:  # e.g. a case already under another active plan
-            _note_refusal(locked, refusal_message(exc))
-            failure = exc
-        except GatewayError as exc:
-            failure = exc
-        else:
-            _close(locked, Status.APPROVED, actor=actor, directly=directly)
-    if failure is not None:
-        raise failure
-    return locked
+            _note_refusal(claimed, refusal_message(exc))
+            raise
+        _close(claimed, Status.APPROVED, actor=actor, directly=directly)
+    return claimed
 
 
 def plan_approve(*, actor: Any, proposal: PlanProposal) -> PlanProposal:
@@ -196,7 +208,7 @@ def plan_approve(*, actor: Any, proposal: PlanProposal) -> PlanProposal:
         _denied(actor=actor, action="plan.activate", reason=reason,
                 debtor_guid=proposal.debtor_guid)
         raise FourEyesViolation(reason)
-    return _activate_locked(proposal, actor=actor, directly=False)
+    return _activate_claimed(proposal, actor=actor, directly=False)
 
 
 def plan_activate_direct(*, actor: Any, proposal: PlanProposal) -> PlanProposal:
@@ -210,7 +222,7 @@ def plan_activate_direct(*, actor: Any, proposal: PlanProposal) -> PlanProposal:
         _denied(actor=actor, action="plan.activate", reason=refusal,
                 debtor_guid=proposal.debtor_guid)
         raise PlanActionRefused(refusal)
-    return _activate_locked(proposal, actor=actor, directly=True)
+    return _activate_claimed(proposal, actor=actor, directly=True)
 
 
 def plan_reject(*, actor: Any, proposal: PlanProposal, reason: str) -> PlanProposal:
@@ -218,23 +230,14 @@ def plan_reject(*, actor: Any, proposal: PlanProposal, reason: str) -> PlanPropo
     reason = reason.strip()
     if not reason:
         raise PlanActionRefused(_("A rejection needs a reason."))
-    failure: Exception | None = None
-    with transaction.atomic():
-        locked = _lock_open(proposal)
-        try:
-            get_gateway().plan_delete(locked.debtor_guid, locked.plan_guid, actor=actor)
-        except NotFound:
-            pass  # already gone upstream: the rejection still stands
-        except GatewayError as exc:
-            failure = exc
-        if failure is None:
-            _close(locked, Status.REJECTED, actor=actor, reason=reason)
-    if failure is not None:
-        raise failure
+    with _claimed(proposal, actor=actor, action="plan.delete") as claimed:
+        with suppress(NotFound):  # already gone upstream: the rejection still stands
+            get_gateway().plan_delete(claimed.debtor_guid, claimed.plan_guid, actor=actor)
+        _close(claimed, Status.REJECTED, actor=actor, reason=reason)
     audit_record(action="plan.reject", outcome=AuditEntry.Outcome.OK, actor=actor,
-                 debtor_guid=locked.debtor_guid, target_type="plan",
-                 target_id=locked.plan_guid, reason=reason)
-    return locked
+                 debtor_guid=claimed.debtor_guid, target_type="plan",
+                 target_id=claimed.plan_guid, reason=reason)
+    return claimed
 
 
 def proposal_manage_check(*, actor: Any, debtor_guid: str, plan_guid: str, action: str
@@ -246,6 +249,10 @@ def proposal_manage_check(*, actor: Any, debtor_guid: str, plan_guid: str, actio
         _denied(actor=actor, action=action, debtor_guid=debtor_guid,
                 reason="only the proposer or a supervisor may change this proposal")
         raise PlanActionRefused(_("Only the proposer or a supervisor may change this proposal."))
+    if proposal is not None and claims.claimed_by_someone(proposal):
+        _denied(actor=actor, action=action, debtor_guid=debtor_guid,
+                reason="a decision on this proposal is in progress")
+        raise ProposalBusy(_("This proposal is being decided right now; try again in a moment."))
     return proposal
 
 
