@@ -5,17 +5,16 @@ chain's lock: on SQLite the database write lock (transactions BEGIN IMMEDIATE, s
 backoffice/env.py), on PostgreSQL `pg_advisory_xact_lock`, elsewhere a row lock on the
 last entry.
 
-Surviving a rollback (the caller may be inside `transaction.atomic`, or ATOMIC_REQUESTS):
+Surviving a rollback (the caller may be inside `transaction.atomic`, e.g. the admin's views):
 - no transaction of the caller's open (the usual case): the append commits at once;
-- PostgreSQL and others: the append runs on a connection of its own (a short helper thread
-  has its own connection) and commits before the caller continues;
-- SQLite allows one writer, and the caller's transaction holds it, so a second connection
-  would wait until that transaction ends. There the entry is written inside the caller's
-  transaction (visible at once, in chain order) and a guard thread waits for the write lock,
-  i.e. for the caller's transaction to end, then re-appends the entry if a rollback took it.
-Transactions opened by Django's TestCase are not the caller's: tests see plain appends. Inside
-one, a second connection sees none of the test's rows and waits on its locks (the chain's
-advisory lock included, held until the test ends), so there the entry is written in place.
+- inside the caller's transaction: the entry is written there (visible at once, in chain
+  order), which keeps the chain's lock until that transaction ends. A second connection
+  could not do better: it would wait for that lock and could not see the rows the caller
+  made (an entry's actor may be a user created in that same transaction). A guard thread
+  takes the chain's lock in a transaction of its own, i.e. waits for the caller's to end,
+  and appends the entry again if a rollback took it.
+Transactions opened by Django's TestCase are not the caller's: tests see plain appends, with
+no guard (the test's transaction never commits).
 """
 
 from __future__ import annotations
@@ -76,35 +75,16 @@ def _in_test_transaction(alias: str = DEFAULT_DB_ALIAS) -> bool:
                for block in connections[alias].atomic_blocks)
 
 
-def _on_own_connection(work):
-    """Runs `work()` in a short thread, which Django gives a connection of its own."""
-    result: dict = {}
-
-    def run() -> None:
-        try:
-            result["value"] = work()
-        except BaseException as exc:
-            result["error"] = exc
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run, name="audit-append")
-    thread.start()
-    thread.join()
-    if "error" in result:
-        raise result["error"]
-    return result["value"]
-
-
 def _guard_against_rollback(entry: AuditEntry) -> None:
-    """SQLite: once the caller's transaction ends, make sure the entry is in the table."""
+    """Once the caller's transaction ends, make sure the entry is in the table."""
     pk, entry_hash = entry.pk, entry.entry_hash
 
     def run() -> None:
         try:
             for _attempt in range(GUARD_ATTEMPTS):
                 try:
-                    with transaction.atomic():  # BEGIN IMMEDIATE: waits for the writer
+                    with transaction.atomic():  # SQLite: BEGIN IMMEDIATE waits for the writer
+                        _lock_chain(DEFAULT_DB_ALIAS)  # elsewhere: the caller holds this lock
                         if AuditEntry.objects.filter(pk=pk, entry_hash=entry_hash).exists():
                             return
                     log.warning("audit entry %s was rolled back with its transaction; "
@@ -128,10 +108,7 @@ def _guard_against_rollback(entry: AuditEntry) -> None:
 
 def append(entry: AuditEntry) -> AuditEntry:
     """Stores `entry` at the end of the chain (setting prev_hash and entry_hash)."""
-    if not in_callers_transaction() or _in_test_transaction():
-        return _append_now(entry, DEFAULT_DB_ALIAS)
-    if connections[DEFAULT_DB_ALIAS].vendor == "sqlite":
-        _append_now(entry, DEFAULT_DB_ALIAS)
+    _append_now(entry, DEFAULT_DB_ALIAS)
+    if in_callers_transaction() and not _in_test_transaction():
         _guard_against_rollback(entry)
-        return entry
-    return _on_own_connection(lambda: _append_now(entry, DEFAULT_DB_ALIAS))
+    return entry
