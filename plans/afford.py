@@ -36,15 +36,16 @@ PLAN_FORM = "plan-form"
 
 def _amount_field(label: Any) -> forms.DecimalField:
     limit = Decimal(str(settings.PLAN_STATEMENT_MAX_AMOUNT))
+    at_most = _("At most %(limit)s a month.") % {
+        "limit": formats.number_format(limit, 0, use_l10n=True, force_grouping=True)}
     return forms.DecimalField(
         label=label, required=False, min_value=Decimal("0"), max_value=limit, max_digits=14,
         decimal_places=2, localize=True,
         error_messages={
             "min_value": _("An amount cannot be negative."),
-            "max_value": _("At most %(limit_value)s a month."),
+            "max_value": at_most,
+            "max_digits": at_most,
             "max_decimal_places": _("At most two decimals (whole cents)."),
-            "max_digits": _("At most %(limit_value)s a month.") % {
-                "limit_value": formats.number_format(limit, 0)},
             "invalid": _("Enter an amount, e.g. 1250.00."),
         },
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
@@ -63,7 +64,7 @@ class StatementForm(DescribedFieldsMixin, forms.Form):
         kwargs.setdefault("prefix", PREFIX)
         super().__init__(*args, **kwargs)
         self.fields["net_income"] = _amount_field(_("Monthly net income"))
-        self.fields["net_income"].help_text = _("After tax, all households' earners together.")
+        self.fields["net_income"].help_text = _("After tax, for the whole household.")
         for key, label in statement_categories():
             self.fields[key] = _amount_field(label)
         self.describe_fields()

@@ -139,6 +139,24 @@ def test_a_limited_plan_keeps_its_number_of_payments_when_taking_the_suggestion(
     assert len(schedule_rows(html)) == 8  # 10000 at 12 %, 1400 a month: paid off in 8
 
 
+def test_without_javascript_calculate_also_works_out_the_statement(agent_client, debtor):
+    """The statement's inputs belong to the calculator's form: its plain POST (the Calculate
+    button) shows the figures on the whole page, and a wrong amount is a 422 there."""
+    guid = debtor["debtorGuid"]
+    data = calc_data(case_guids(debtor)) | statement(net_income="5000.00", housing="4000.00")
+    html = agent_client.post(f"/debtors/{guid}/plans/new", data).content.decode()
+    assert "<html" in html and len(schedule_rows(html)) == 12
+    assert shown(html, "disposable_income") == Decimal("1000.00")
+    response = agent_client.post(statement_url(guid), calc_data(case_guids(debtor)) |
+                                 statement(net_income="5000.00", housing="-4000.00"))
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "<html" in html and len(schedule_rows(html)) == 12  # the plan still shown
+    assert "cannot be negative" in field_errors(html, "id_statement-housing")
+    assert 'aria-invalid="true"' in re.search(r'<input[^>]*name="statement-housing"[^>]*>',
+                                              html).group(0)
+
+
 # --- Validation -----------------------------------------------------------------------------
 
 
@@ -151,7 +169,7 @@ def test_validation_messages_at_the_fields_and_nothing_is_asked(agent_client, se
     assert response.status_code == 422
     html = response.content.decode()
     assert "cannot be negative" in field_errors(html, "id_statement-net_income")
-    assert "At most 10000000" in field_errors(html, "id_statement-housing")
+    assert "At most 10,000,000 a month" in field_errors(html, "id_statement-housing")
     assert "two decimals" in field_errors(html, "id_statement-utilities")
     assert "Enter an amount" in field_errors(html, "id_statement-transport")
     assert field_errors(html, "id_statement-childcare") == ""  # at the limit is fine
