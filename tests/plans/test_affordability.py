@@ -200,6 +200,25 @@ def test_a_proposal_with_a_wrong_statement_is_not_sent_and_keeps_the_input(
     assert _plans_upstream(sandbox_api, guid) == 0
 
 
+@pytest.mark.parametrize(("terms", "why"), [
+    (dict(number_of_payments="12", amount="500.00"), "not both"),  # our own check
+    (dict(number_of_payments="", amount="50.00"), "Too low"),  # Aptic's 400 on the field
+])
+def test_the_statement_survives_a_proposal_refused_for_its_terms(agent_client, debtor, terms,
+                                                                why):
+    guid = debtor["debtorGuid"]
+    response = agent_client.post(f"/debtors/{guid}/plans/new/propose", calc_data(
+        case_guids(debtor), note="x", **terms) | statement(net_income="4000.00",
+                                                           other="1500.25"))
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert why in html
+    assert 'name="statement-net_income" value="4000.00"' in html
+    assert 'name="statement-other" value="1500.25"' in html
+    assert shown(html, "disposable_income") == Decimal("2499.75")
+    assert not Statement.objects.exists()
+
+
 # --- Stored with the proposal ---------------------------------------------------------------
 
 
