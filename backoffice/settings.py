@@ -368,6 +368,22 @@ PLAN_AGENT_ACTIVATION = {
     "max_total": Decimal(env_str("PLAN_AGENT_ACTIVATION_MAX_TOTAL", "5000")),
     "max_payments": env_int("PLAN_AGENT_ACTIVATION_MAX_PAYMENTS", 12),
 }
+# Income and expenditure statements beside the calculator (plans/afford.py): the expenditure
+# categories (key, label; override the tuple to change them), the largest amount a field takes,
+# the share of the disposable income suggested as the instalment (percent), and how long a
+# statement is kept (the `statements_sweep` job deletes older ones).
+PLAN_STATEMENT_CATEGORIES = (
+    ("housing", _("Housing")),
+    ("utilities", _("Utilities")),
+    ("food_household", _("Food and household")),
+    ("transport", _("Transport")),
+    ("childcare", _("Childcare")),
+    ("other_debts", _("Other debts")),
+    ("other", _("Other")),
+)
+PLAN_STATEMENT_MAX_AMOUNT = Decimal(env_str("PLAN_STATEMENT_MAX_AMOUNT", "10000000"))
+PLAN_AFFORDABILITY_SHARE = Decimal(env_str("PLAN_AFFORDABILITY_SHARE", "70"))
+PLAN_STATEMENT_RETENTION_MONTHS = env_int("PLAN_STATEMENT_RETENTION_MONTHS", 24)
 # The agency named as a party on printed payment plan agreements.
 PLAN_AGREEMENT_AGENCY = {
     "name": env_str("AGENCY_NAME", "Collect Desk Agency AB"),

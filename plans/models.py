@@ -90,3 +90,6 @@ class PlanProposal(models.Model):
     @property
     def plan_type_label(self) -> str:
         return PlanType(self.plan_type).label if self.plan_type in PlanType.values else ""
+
+
+from plans.statements import Statement  # noqa: E402, F401  (registers it with the plans app)

@@ -41,7 +41,7 @@ def proposal_pending_count(*, user: Any = None) -> int:
 def proposal_queue_list(*, proposer_id: int | None = None, currency: str = "",
                    changed_only: bool = False, debtor: str = "") -> QuerySet[PlanProposal]:
     """Open proposals, oldest first."""
-    qs = PlanProposal.objects.open().select_related("proposed_by")
+    qs = PlanProposal.objects.open().select_related("proposed_by", "statement")
     if proposer_id:
         qs = qs.filter(proposed_by_id=proposer_id)
     if currency:

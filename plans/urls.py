@@ -19,6 +19,7 @@ urlpatterns = [
     path(_D, views.debtor_plans, name="debtor-plans"),
     path(_D + "new", views.calculator, name="calculator"),
     path(_D + "new/propose", views.propose, name="propose"),
+    path(_D + "new/statement", views.statement, name="statement"),
     path(_P + "payments", views.edit_payments, name="edit-payments"),
     path(_P + "withdraw", views.withdraw, name="withdraw"),
     path(_P + "agreement", views.agreement, name="agreement"),

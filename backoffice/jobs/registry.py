@@ -22,6 +22,7 @@ AUDIT_EXPORT = "audit_export"
 AUDIT_ARCHIVE = "audit_archive"
 PROMISES_CHECK = "promises_check"
 SESSIONS_SWEEP = "sessions_sweep"
+STATEMENTS_SWEEP = "statements_sweep"
 
 
 class OptionsError(ValueError):
@@ -46,6 +47,8 @@ JOBS: dict[str, JobDefinition] = {
                                   "backoffice.jobs.tasks.promises_check", True, True),
     SESSIONS_SWEEP: JobDefinition(SESSIONS_SWEEP, gettext_lazy("Expired sessions"),
                                   "backoffice.jobs.tasks.sessions_sweep", True, True),
+    STATEMENTS_SWEEP: JobDefinition(STATEMENTS_SWEEP, gettext_lazy("Old income statements"),
+                                    "backoffice.jobs.tasks.statements_sweep", True, True),
     AUDIT_EXPORT: JobDefinition(AUDIT_EXPORT, gettext_lazy("Audit export"),
                                 "backoffice.jobs.tasks.audit_export", False, False),
 }
@@ -85,7 +88,7 @@ def clean_options(name: str, options: dict | None) -> dict:
         if day > timezone.localdate():
             raise OptionsError(_("The archive date cannot be in the future."))
         return {"before": day.isoformat()}
-    if name in (PROMISES_CHECK, SESSIONS_SWEEP):
+    if name in (PROMISES_CHECK, SESSIONS_SWEEP, STATEMENTS_SWEEP):
         return {}
     fmt = options.get("format")
     if fmt not in FORMATS:
@@ -135,6 +138,10 @@ def describe_result(name: str, result: dict | None) -> str:
     if name == SESSIONS_SWEEP:
         return _("%(expired)s expired sessions closed, %(open)s still open.") % {
             "expired": result.get("expired", 0), "open": result.get("open", 0)}
+    if name == STATEMENTS_SWEEP:
+        return _("%(deleted)s income and expenditure statements older than %(before)s "
+                 "deleted.") % {"deleted": result.get("deleted", 0),
+                                "before": result.get("before", "")[:10]}
     if name == AUDIT_EXPORT:
         return _("%(rows)s entries in %(file)s.") % {
             "rows": result.get("rows", 0), "file": result.get("file", "")}

@@ -16,6 +16,7 @@ from backoffice.jobs.integrity import integrity_check
 from backoffice.jobs.models import JobRun
 from backoffice.jobs.runner import JobFailed, Progress, run_job
 from backoffice.signin.services import sessions_sweep as sweep_sessions
+from plans.afford import statements_sweep as sweep_statements
 from work.promise_check import promises_check as check_promises
 
 
@@ -71,6 +72,16 @@ def sessions_sweep(job_id: int) -> dict:
     def work(job: JobRun, progress: Progress) -> dict:
         result = sweep_sessions()
         progress(result["expired"], result["expired"], force=True)
+        return result
+
+    return run_job(job_id, work)
+
+
+@task()
+def statements_sweep(job_id: int) -> dict:
+    def work(job: JobRun, progress: Progress) -> dict:
+        result = sweep_statements()
+        progress(result["deleted"], result["deleted"], force=True)
         return result
 
     return run_job(job_id, work)

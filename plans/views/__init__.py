@@ -1,5 +1,6 @@
 """The plan pages; see calculator.py, approvals.py and debtor.py."""
 
+from plans.views.afford import statement
 from plans.views.approvals import approvals, approve, my_proposals, proposal_detail, reject
 from plans.views.calculator import calculator, propose
 from plans.views.debtor import agreement, debtor_plans, edit_payments, withdraw
@@ -15,5 +16,6 @@ __all__ = [
     "proposal_detail",
     "propose",
     "reject",
+    "statement",
     "withdraw",
 ]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from backoffice import guards, roles, upstream
 from backoffice.gateway import Conflict, GatewayError, NotFound, PlanState
-from plans import policies, selectors, services
+from plans import afford, policies, selectors, services
 from plans.chart import plan_chart_svg
 from plans.compare import plan_differences, plan_figures
 from plans.forms import QueueFilterForm, RejectForm
@@ -71,6 +71,7 @@ def _render_proposal(request: HttpRequest, proposal: PlanProposal, *, status: in
         "can_approve": roles.user_can(request.user, roles.APPROVE_PLANS),
         "can_manage": policies.may_manage_proposal(request.user, proposal),
         "debtor_url": debtor_page_url(proposal.debtor_guid),
+        "statement": afford.statement_for_viewer(user=request.user, proposal=proposal),
     }
     try:
         plan = selectors.plan_get(debtor_guid=proposal.debtor_guid,

@@ -21,7 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 from backoffice import guards, roles, upstream
 from backoffice.gateway import GatewayError, NotFound, PaymentPlan, ValidationFailed
 from backoffice.htmx import is_fragment
-from plans import policies, selectors, services
+from plans import afford, policies, selectors, services
 from plans.chart import plan_chart_svg
 from plans.compare import PlanFigures, plan_figures
 from plans.forms import (
@@ -118,6 +118,8 @@ def _context(request: HttpRequest, guid: str, calc: Calculation, **extra: Any
     plan = calc.plan
     form = calc.form
     extra.setdefault("note_form", ProposeForm())
+    extra.setdefault("statement", afford.StatementPanel(
+        request.POST if request.method == "POST" else None, currency=calc.setup.currency))
     try:
         chosen = int(form["payment_plan_type"].value())
     except (TypeError, ValueError):
@@ -229,10 +231,13 @@ def propose(request: HttpRequest, guid) -> HttpResponse:
         return _unavailable_page(request, guid, setup)
     calc = Calculation(setup, request.POST)
     note_form = ProposeForm(request.POST)
-    forms_ok = all([calc.form.is_valid(), calc.formset.is_valid(), note_form.is_valid()])
+    statement = afford.StatementPanel(request.POST, currency=setup.currency)
+    forms_ok = all([calc.form.is_valid(), calc.formset.is_valid(), note_form.is_valid(),
+                    statement.is_valid()])
     if not forms_ok:
-        calc.run(guid)  # shows the figures when only the note was wrong
-        return _page(request, guid, calc, note_form=note_form, status=upstream.INVALID)
+        calc.run(guid)  # shows the figures when only the note or the statement was wrong
+        return _page(request, guid, calc, note_form=note_form, statement=statement,
+                     status=upstream.INVALID)
     sent = calc.formset.filled_forms()
     try:
         proposal = services.plan_propose(
@@ -242,7 +247,9 @@ def propose(request: HttpRequest, guid) -> HttpResponse:
     except GatewayError as exc:
         calc.failed(exc, sent)
         status = upstream.place(exc).status
-        return _page(request, guid, calc, note_form=note_form, status=status)
+        return _page(request, guid, calc, note_form=note_form, statement=statement,
+                     status=status)
+    afford.statement_create(actor=request.user, proposal=proposal, panel=statement)
     if request.POST.get("activate"):
         return _activate_directly(request, proposal)
     messages.success(request, _("The plan was proposed and waits for approval."))
