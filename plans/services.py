@@ -107,6 +107,7 @@ def _pin(proposal: PlanProposal, plan: PaymentPlan) -> None:
     proposal.total_amount = plan.total_amount
     proposal.number_of_payments = plan.number_of_payments
     proposal.annual_percentage = plan.annual_percentage
+    settlement.settlement_repin(proposal, plan)
 
 
 def plan_propose(*, actor: Any, debtor_guid: str, debtor_name: str, data: PlanInput,

@@ -123,6 +123,23 @@ def beyond_supervisor_limits(*, total_owed: Decimal, written_off: Decimal, payme
     return errors
 
 
+def written_off_of(total_owed: Decimal, plan: Any) -> Decimal:
+    """What a plan leaves of the total, to be written off: owed minus the principal it
+    collects (a debt relief plan bears no interest or fees), as Aptic answered it."""
+    paid = plan.total_principal if plan.total_principal is not None else Decimal("0.00")
+    return max(total_owed - paid, Decimal("0.00"))
+
+
+def settlement_repin(proposal: PlanProposal, plan: Any) -> None:
+    """A settlement record's figures from the plan as read now (its deviating payments may
+    have changed what it collects); nothing for other records. The caller saves."""
+    if not proposal.is_settlement or proposal.total_owed is None:
+        return
+    proposal.written_off_amount = written_off_of(proposal.total_owed, plan)
+    proposal.discount_percent = discount_percent(proposal.total_owed,
+                                                 proposal.written_off_amount)
+
+
 def _record_figures(proposal: PlanProposal) -> tuple[Decimal, Decimal, int] | None:
     if (proposal.total_owed is None or proposal.written_off_amount is None
             or proposal.number_of_payments is None):

@@ -61,8 +61,8 @@ def settlement_plan_input(*, terms: SettlementTerms, case_guids: Sequence[str],
 
 def settlement_figures(*, total_owed: Decimal, plan: PaymentPlan) -> SettlementFigures:
     """The discount from Aptic's answer: owed minus the principal the plan collects."""
+    written_off = settlement.written_off_of(total_owed, plan)
     paid = plan.total_principal if plan.total_principal is not None else ZERO
-    written_off = max(total_owed - paid, ZERO)
     payments = plan.number_of_payments or len(plan.periods)
     return SettlementFigures(
         total_owed=total_owed, paid=paid, written_off=written_off,

@@ -15,6 +15,9 @@ from tests.plans.test_browser import _console_errors
 
 pytestmark = pytest.mark.browser
 
+# Chromium logs every 4xx answer; the recalculation answers invalid input with 422 on purpose.
+INVALID_NOTE = "Failed to load resource: the server responded with a status of 422"
+
 
 def test_an_agent_offers_beyond_their_limit_and_a_supervisor_approves(
         page, login, app_url, agent_user, supervisor_user, debtor, sandbox_api, settings,
@@ -60,7 +63,8 @@ def test_an_agent_offers_beyond_their_limit_and_a_supervisor_approves(
     screenshot(page, "plans-settlement-proposal")
     proposal = PlanProposal.objects.get()
     assert proposal.is_settlement and proposal.written_off_amount == written_off
-    assert errors == [], errors
+    assert [e for e in errors if not e.startswith(INVALID_NOTE)] == [], errors
+    assert len(errors) >= 1  # the "not both" answer was a 422
 
     page.context.clear_cookies()
     login(page, supervisor_user)

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from backoffice.gateway import PlanInput, PlanState, PlanType
+from backoffice.gateway import PlanInput, PlanState, PlanType, fingerprint, get_gateway
+from backoffice.request_context import acting_as
 from plans.models import PlanProposal
 from tests.plans.plan_pages import (
     audit_entries,
@@ -299,6 +300,33 @@ def test_a_supervisor_cannot_approve_beyond_their_limit(agent_client, supervisor
     assert upstream_plan(sandbox_api, debtor["debtorGuid"], proposal.plan_guid)["active"] == 2
     denied = audit_entries("plan.activate")
     assert [(e.outcome, e.actor) for e in denied] == [("denied", supervisor_user)]
+
+
+def test_new_deviating_payments_refigure_the_settlement(agent_client, agent_user,
+                                                       supervisor_client, debtor):
+    proposal = offer(agent_client, debtor, amount="8000.00", payments=2)
+    guid = debtor["debtorGuid"]
+    with acting_as(agent_user):
+        plan = get_gateway().plan_get(guid, proposal.plan_guid)
+    response = agent_client.post(f"/debtors/{guid}/plans/{proposal.plan_guid}/payments", {
+        "fingerprint": fingerprint(plan), "payments-TOTAL_FORMS": "1",
+        "payments-INITIAL_FORMS": "0",
+        "payments-0-due_date": plan.periods[0].due_date.isoformat(),
+        "payments-0-amount": "1000.00"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    with acting_as(agent_user):
+        now = get_gateway().plan_get(guid, proposal.plan_guid)
+    proposal.refresh_from_db()
+    assert now.periods[0].amount == Decimal("1000.00")
+    assert proposal.written_off_amount == owed_of(debtor) - now.total_principal
+    assert proposal.discount_percent == (
+        proposal.written_off_amount * 100 / owed_of(debtor)).quantize(Decimal("0.0001"))
+    # The smaller first payment leaves more to write off: now beyond a supervisor's limit.
+    assert proposal.written_off_amount > share(debtor, "0.30")
+    assert supervisor_client.post(f"/approvals/{proposal.pk}/approve").status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == Status.CHANGED
+    assert [e.outcome for e in audit_entries("plan.activate")] == ["denied"]
 
 
 # --- Where the discount is shown -----------------------------------------------------------
