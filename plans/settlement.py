@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from backoffice import roles
+from backoffice.formatting import percent
 from plans.models import PlanProposal
 
 CENT = Decimal("0.01")
@@ -112,10 +113,10 @@ def beyond_supervisor_limits(*, total_owed: Decimal, written_off: Decimal, payme
     errors: dict[str, str] = {}
     if written_off * HUNDRED > limits.supervisor_max_discount * total_owed:
         errors["settlement_amount"] = _(
-            "A discount of %(discount)s%% is more than a supervisor may approve (at most "
-            "%(limit)s%% of the total).") % {
-                "discount": discount_percent(total_owed, written_off).quantize(CENT),
-                "limit": limits.supervisor_max_discount}
+            "A discount of %(discount)s is more than a supervisor may approve (at most "
+            "%(limit)s of the total).") % {
+                "discount": percent(discount_percent(total_owed, written_off), 2),
+                "limit": percent(limits.supervisor_max_discount)}
     if payments > limits.supervisor_max_payments:
         errors["number_of_payments"] = _(
             "%(payments)s payments is more than a supervisor may approve (at most "

@@ -89,6 +89,8 @@ def test_the_page_shows_the_total_owed_of_the_free_cases(agent_client, debtor, s
         str(second["remainingSum"]))
     assert number(figure(html, "total_owed")) == owed
     assert f'value="{second["caseGuid"]}"' in html and "checked" in html
+    limits = html[html.index("data-settlement-limits"):]
+    assert "at most 10%" in limits and "up to 30% and 12 payments" in limits
 
 
 def test_the_offer_is_figured_from_the_apis_answer(agent_client, agent_user, debtor):
