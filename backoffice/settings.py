@@ -384,6 +384,14 @@ PLAN_STATEMENT_CATEGORIES = (
 PLAN_STATEMENT_MAX_AMOUNT = Decimal(env_str("PLAN_STATEMENT_MAX_AMOUNT", "10000000"))
 PLAN_AFFORDABILITY_SHARE = Decimal(env_str("PLAN_AFFORDABILITY_SHARE", "70"))
 PLAN_STATEMENT_RETENTION_MONTHS = env_int("PLAN_STATEMENT_RETENTION_MONTHS", 24)
+# Settlement offers (plans/settlement.py): the largest discount, in percent of the total owed,
+# and the most payments an agent may activate without approval, and a supervisor may approve.
+PLAN_SETTLEMENT = {
+    "agent_max_discount": Decimal(env_str("PLAN_SETTLEMENT_AGENT_MAX_DISCOUNT", "10")),
+    "agent_max_payments": env_int("PLAN_SETTLEMENT_AGENT_MAX_PAYMENTS", 3),
+    "supervisor_max_discount": Decimal(env_str("PLAN_SETTLEMENT_SUPERVISOR_MAX_DISCOUNT", "30")),
+    "supervisor_max_payments": env_int("PLAN_SETTLEMENT_SUPERVISOR_MAX_PAYMENTS", 12),
+}
 # The agency named as a party on printed payment plan agreements.
 PLAN_AGREEMENT_AGENCY = {
     "name": env_str("AGENCY_NAME", "Collect Desk Agency AB"),

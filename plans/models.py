@@ -28,6 +28,10 @@ class PlanProposal(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         FAILED = "failed", _("No longer in the collection system")
 
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("Payment plan")
+        SETTLEMENT = "settlement", _("Settlement")
+
     OPEN_STATUSES = (Status.PENDING, Status.CHANGED)
 
     debtor_guid = models.CharField(_("debtor"), max_length=36, db_index=True)
@@ -66,6 +70,15 @@ class PlanProposal(models.Model):
         related_name="+", verbose_name=_("being decided by"),
     )
     claimed_at = models.DateTimeField(_("decision started"), null=True, blank=True)
+    # A settlement (see plans/settlement.py): what was owed when offered and what is written
+    # off, as the created plan answered; the discount is the written-off part in percent.
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PLAN)
+    total_owed = models.DecimalField(_("total owed"), max_digits=14, decimal_places=2,
+                                     null=True, blank=True)
+    discount_percent = models.DecimalField(_("discount (%)"), max_digits=7, decimal_places=4,
+                                           null=True, blank=True)
+    written_off_amount = models.DecimalField(_("written off"), max_digits=14,
+                                             decimal_places=2, null=True, blank=True)
     created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -86,6 +99,10 @@ class PlanProposal(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_settlement(self) -> bool:
+        return self.kind == self.Kind.SETTLEMENT
 
     @property
     def plan_type_label(self) -> str:

@@ -9,7 +9,7 @@ are audited here as `denied`, and the rejection's reason gets an entry of its ow
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from typing import Any
@@ -36,7 +36,7 @@ from backoffice.gateway import (
     snapshot,
 )
 from backoffice.upstream import refusal_message
-from plans import claims, policies, selectors
+from plans import claims, policies, selectors, settlement
 from plans.compare import Difference, plan_differences
 from plans.models import PlanProposal
 
@@ -107,11 +107,17 @@ def _pin(proposal: PlanProposal, plan: PaymentPlan) -> None:
     proposal.total_amount = plan.total_amount
     proposal.number_of_payments = plan.number_of_payments
     proposal.annual_percentage = plan.annual_percentage
+    settlement.settlement_repin(proposal, plan)
 
 
 def plan_propose(*, actor: Any, debtor_guid: str, debtor_name: str, data: PlanInput,
-                 note: str = "") -> PlanProposal:
-    """Creates the plan upstream as a proposal and records it for the approval queue."""
+                 note: str = "",
+                 record: Callable[[PaymentPlan], dict[str, Any]] | None = None
+                 ) -> PlanProposal:
+    """Creates the plan upstream as a proposal and records it for the approval queue.
+
+    `record` makes further fields of the record from the plan as read back (a settlement's
+    terms: see plans/settlement_services.py)."""
     gw = get_gateway()
     created = gw.plan_create(debtor_guid, replace(data, active=PlanState.PROPOSAL), actor=actor)
     as_read = _read_back(debtor_guid, created)
@@ -121,6 +127,8 @@ def plan_propose(*, actor: Any, debtor_guid: str, debtor_name: str, data: PlanIn
         status=Status.PENDING, plan_type=data.payment_plan_type,
     )
     _pin(proposal, as_read)
+    for name, value in (record(as_read) if record else {}).items():
+        setattr(proposal, name, value)
     proposal.save()
     return proposal
 
@@ -208,14 +216,21 @@ def plan_approve(*, actor: Any, proposal: PlanProposal) -> PlanProposal:
         _denied(actor=actor, action="plan.activate", reason=reason,
                 debtor_guid=proposal.debtor_guid)
         raise FourEyesViolation(reason)
+    if reason := settlement.approval_refusal(actor, proposal):  # limits may have changed
+        _denied(actor=actor, action="plan.activate", reason=reason,
+                debtor_guid=proposal.debtor_guid)
+        raise PlanActionRefused(reason)
     return _activate_claimed(proposal, actor=actor, directly=False)
 
 
 def plan_activate_direct(*, actor: Any, proposal: PlanProposal) -> PlanProposal:
     """The optional policy: the proposer activates a small plan without a second person."""
-    refusal = policies.direct_activation_refusal(
-        actor, total_amount=proposal.total_amount,
-        number_of_payments=proposal.number_of_payments)
+    if proposal.is_settlement:  # a settlement has limits of its own
+        refusal = settlement.direct_activation_refusal(actor, proposal)
+    else:
+        refusal = policies.direct_activation_refusal(
+            actor, total_amount=proposal.total_amount,
+            number_of_payments=proposal.number_of_payments)
     if not refusal and proposal.proposed_by_id != getattr(actor, "pk", None):
         refusal = _("Only the proposer activates a plan directly.")
     if refusal:

@@ -4,6 +4,7 @@ from plans.views.afford import statement
 from plans.views.approvals import approvals, approve, my_proposals, proposal_detail, reject
 from plans.views.calculator import calculator, propose
 from plans.views.debtor import agreement, debtor_plans, edit_payments, withdraw
+from plans.views.settlement import settlement_offer, settlement_propose
 
 __all__ = [
     "agreement",
@@ -16,6 +17,8 @@ __all__ = [
     "proposal_detail",
     "propose",
     "reject",
+    "settlement_offer",
+    "settlement_propose",
     "statement",
     "withdraw",
 ]

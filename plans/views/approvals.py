@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from backoffice import guards, roles, upstream
 from backoffice.gateway import Conflict, GatewayError, NotFound, PlanState
-from plans import afford, policies, selectors, services
+from plans import afford, policies, selectors, services, settlement
 from plans.chart import plan_chart_svg
 from plans.compare import plan_differences, plan_figures
 from plans.forms import QueueFilterForm, RejectForm
@@ -67,7 +67,8 @@ def _render_proposal(request: HttpRequest, proposal: PlanProposal, *, status: in
     context: dict[str, Any] = {
         "proposal": proposal, "plan": None, "differences": [], "stale": False,
         "reject_form": extra.pop("reject_form", None) or RejectForm(),
-        "approval_refusal": policies.approval_refusal(request.user, proposal),
+        "approval_refusal": (policies.approval_refusal(request.user, proposal)
+                             or settlement.approval_refusal(request.user, proposal)),
         "can_approve": roles.user_can(request.user, roles.APPROVE_PLANS),
         "can_manage": policies.may_manage_proposal(request.user, proposal),
         "debtor_url": debtor_page_url(proposal.debtor_guid),

@@ -106,6 +106,8 @@ EXPECTED: dict[str, tuple] = {
     "debtors/<uuid:guid>/plans/new": (L, 200, 200, 200),
     "debtors/<uuid:guid>/plans/new/propose": (L, 405, 405, 405),
     "debtors/<uuid:guid>/plans/new/statement": (L, 405, 405, 405),
+    "debtors/<uuid:guid>/plans/settle": (L, 200, 200, 200),
+    "debtors/<uuid:guid>/plans/settle/propose": (L, 405, 405, 405),
     "debtors/<uuid:guid>/plans/<uuid:plan_guid>/payments": (L, 200, 200, 200),
     "debtors/<uuid:guid>/plans/<uuid:plan_guid>/withdraw": (L, 405, 405, 405),
     "debtors/<uuid:guid>/plans/<uuid:plan_guid>/agreement": (L, 200, 200, 200),
@@ -365,7 +367,8 @@ def test_markup_in_every_debtor_field_is_escaped_on_every_page(
         f"{d}/cases/{case['caseGuid']}/": True, f"{d}/addresses/": True,
         f"{d}/addresses/{a}/edit/": False, f"{d}/extrafields/": True,
         f"{d}/extrafields/xss/edit/": False, f"{d}/delete/": True, f"{d}/plans/": False,
-        f"{d}/plans/new": True, "/approvals/": True, f"/approvals/{proposal.pk}/": True,
+        f"{d}/plans/new": True, f"{d}/plans/settle": True, "/approvals/": True,
+        f"/approvals/{proposal.pk}/": True,
         "/proposals/mine/": False, f"{d}/plans/{p}/agreement": True,
         f"{d}/plans/{p}/payments": False, "/audit/": False, f"/audit/{entry.pk}/": True,
     }
