@@ -3,6 +3,13 @@
 from plans.views.approvals import approvals, approve, my_proposals, proposal_detail, reject
 from plans.views.calculator import calculator, propose
 from plans.views.debtor import agreement, debtor_plans, edit_payments, withdraw
+from plans.views.reschedule import (
+    reschedule_approve,
+    reschedule_detail,
+    reschedule_new,
+    reschedule_reject,
+    reschedule_resume,
+)
 
 __all__ = [
     "agreement",
@@ -15,5 +22,10 @@ __all__ = [
     "proposal_detail",
     "propose",
     "reject",
+    "reschedule_approve",
+    "reschedule_detail",
+    "reschedule_new",
+    "reschedule_reject",
+    "reschedule_resume",
     "withdraw",
 ]
