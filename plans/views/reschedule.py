@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -87,8 +86,9 @@ def reschedule_new(request: HttpRequest, guid, plan_guid) -> HttpResponse:
             "banner": upstream.upstream_banner(exc, retry_url=request.get_full_path())},
             status=upstream.UNAVAILABLE)
     if old.active != PlanState.ACTIVE:
-        messages.error(request, _("Only an active plan can be rescheduled."))
-        return redirect(reverse("plans:debtor-plans", args=[guid]))
+        return render(request, "plans/reschedule_new.html", {
+            "not_active": True, "debtor": setup.debtor, "debtor_url": debtor_page_url(guid)},
+            status=upstream.CONFLICT)
     choices = [(g, g) for g in old.cases]
     if request.method == "GET":
         data = _initial_data(old)

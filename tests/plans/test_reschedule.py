@@ -71,7 +71,7 @@ def test_the_form_shows_the_old_plan_as_the_api_has_it(agent_client, debtor, act
     rows = schedule_rows(html, "old-schedule")
     assert len(rows) == 12
     assert [r[2] for r in rows] == [Decimal(str(p["amount"])) for p in active_plan["periods"]]
-    assert 'name="cases" value="{}"'.format(case_guids(debtor)[0]) in html
+    assert f'name="cases" value="{case_guids(debtor)[0]}"' in html
     assert 'value="12"' in html  # the old plan's count as the starting point
 
 
@@ -122,7 +122,11 @@ def test_a_proposal_cannot_be_rescheduled(agent_client, debtor, sandbox_api):
     answer = sandbox_api.http.post(f"/debtors/{debtor['debtorGuid']}/paymentplans",
                                    json={"paymentPlanType": 1, "numberOfPayments": 6})
     response = agent_client.get(_url(debtor, answer.json()))
-    assert response.status_code == 302
+    assert response.status_code == 409
+    assert "data-not-active" in response.content.decode()
+    response = agent_client.post(_url(debtor, answer.json()),
+                                 calc_data(case_guids(debtor), note="x"))
+    assert response.status_code == 409
     assert not Reschedule.objects.exists()
 
 
@@ -347,7 +351,7 @@ def test_agents_cannot_decide_and_proposers_cannot_approve_their_own(
     assert agent_client.get(f"/reschedules/{record.pk}/").status_code == 200  # their own
     client.force_login(agent2_user)
     assert client.get(f"/reschedules/{record.pk}/").status_code == 403
-    assert "/approvals/" and agent_client.get("/approvals/").status_code == 403
+    assert agent_client.get("/approvals/").status_code == 403
     record.refresh_from_db()
     assert record.status == Status.PENDING
     # A supervisor's own reschedule needs someone else.
