@@ -9,6 +9,7 @@ reschedule's page shows the old plan and the new one side by side.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -48,7 +49,8 @@ def _initial_data(old: PaymentPlan) -> QueryDict:
     data["number_of_payments"] = str(old.number_of_payments or "")
     data["amount"] = ""
     for name in ("registration_fee", "invoice_fee", "reminder_fee"):
-        data[name] = formats.localize_input(getattr(old, name) or 0)
+        value = getattr(old, name)
+        data[name] = formats.localize_input(Decimal("0.00") if value is None else value)
     data.setlist("cases", list(old.cases))
     data["payments-TOTAL_FORMS"] = "0"
     data["payments-INITIAL_FORMS"] = "0"
