@@ -12,7 +12,8 @@ plan is active, and the record keeps the new plan's input until approval, which 
 Each step is saved (and audited) on the record before the next starts. A failure of step 1
 changes nothing: the record stays pending with the error. A failure after it leaves the record
 `interrupted` with the error, shown as "the cases have no active plan" until Resume, which
-starts at the first step not done (a done step is never repeated). The gateway audits every
+starts at the first step not done (a done step is never repeated; after a create whose
+answer was lost, it first looks for the plan that create stored). The gateway audits every
 call with its outcome; our own refusals are audited as `denied`, and every change of the
 record through `_save` (one function). A run claims the row with one conditional UPDATE (as
 plans/claims.py does for proposals), so no transaction is open during a call to Aptic and two
@@ -39,13 +40,17 @@ from backoffice.audit.models import AuditEntry
 from backoffice.audit.services import audit_record
 from backoffice.formatting import money, percent
 from backoffice.gateway import (
+    ConnectionFailed,
+    F,
     GatewayError,
+    MalformedResponse,
     PaymentPlan,
     PlanInput,
     PlanPayment,
     PlanState,
     PlanType,
     StaleRecord,
+    UpstreamTimeout,
     fingerprint,
     get_gateway,
     snapshot,
@@ -93,6 +98,10 @@ class Reschedule(models.Model):
     old_figures = models.JSONField(gettext_lazy("old plan's figures"), default=dict)
     new_input = models.JSONField(gettext_lazy("new plan's terms"), default=dict)
     new_plan_guid = models.CharField(gettext_lazy("new plan"), max_length=36, blank=True)
+    # The last create (P2) lost its answer (a timeout...): Aptic may have stored the plan, so
+    # Resume first looks for it instead of creating a second one.
+    create_unsure = models.BooleanField(gettext_lazy("last create's outcome unknown"),
+                                        default=False)
     new_snapshot = models.JSONField(gettext_lazy("new plan as activated"), default=dict,
                                     blank=True)
     proposed_by = models.ForeignKey(
@@ -336,13 +345,50 @@ def _claimed(reschedule: Reschedule, *, actor: Any, action: str,
             claimed_by=None, claimed_at=None)
 
 
+# Errors after which a POST may have been carried out although no answer came back.
+UNSURE = (UpstreamTimeout, ConnectionFailed, MalformedResponse)
+
+
+def _same_terms(plan: PaymentPlan, terms: PlanInput) -> bool:
+    def same(a: Decimal | None, b: Decimal | None) -> bool:
+        return (a or Decimal(0)) == (b or Decimal(0))
+
+    return (set(plan.cases) == set(terms.cases or ())
+            and plan.payment_plan_type == terms.payment_plan_type
+            and (terms.number_of_payments is None
+                 or plan.number_of_payments == terms.number_of_payments)
+            and same(plan.registration_fee, terms.registration_fee)
+            and same(plan.invoice_fee, terms.invoice_fee)
+            and same(plan.reminder_fee, terms.reminder_fee))
+
+
+def _created_unseen(record: Reschedule, gw: Any) -> PaymentPlan | None:
+    """The proposal a create whose answer was lost made, if Aptic stored it: the one
+    proposal over exactly the record's cases with its terms that no record of ours knows."""
+    from plans.models import PlanProposal  # plans.models imports this module
+
+    terms = record.terms
+    found = [plan for plan in gw.iter_pages(gw.plan_list, record.debtor_guid,
+                                            filter=F.eq("active", PlanState.PROPOSAL))
+             if _same_terms(plan, terms)]
+    guids = [plan.payment_plan_guid or "" for plan in found]
+    known = (set(PlanProposal.objects.filter(plan_guid__in=guids)
+                 .values_list("plan_guid", flat=True))
+             | set(Reschedule.objects.filter(new_plan_guid__in=guids)
+                   .values_list("new_plan_guid", flat=True)))
+    unseen = [plan for plan in found if plan.payment_plan_guid not in known]
+    return unseen[0] if len(unseen) == 1 else None
+
+
 def _step_failed(record: Reschedule, error: GatewayError, *, actor: Any,
                  text: str = "") -> RescheduleFailed:
     """Notes the error; after step 1 the record is `interrupted` (the cases have no plan)."""
     text = text or _error_text(error)
     status = (Reschedule.Status.INTERRUPTED if record.step != Reschedule.Step.NONE
               else Reschedule.Status.PENDING)
-    _save(record, actor=actor, status=status, last_error=text, last_error_at=timezone.now())
+    unsure = record.step == Reschedule.Step.OLD_DELETED and isinstance(error, UNSURE)
+    _save(record, actor=actor, status=status, last_error=text, last_error_at=timezone.now(),
+          create_unsure=unsure)
     return RescheduleFailed(record, error)
 
 
@@ -365,10 +411,12 @@ def _run(record: Reschedule, *, actor: Any) -> Reschedule:
               decided_by=actor, decided_at=timezone.now(), last_error="")
     if record.step == step.OLD_DELETED:
         try:
-            created = gw.plan_create(record.debtor_guid, record.terms, actor=actor)
+            created = _created_unseen(record, gw) if record.create_unsure else None
+            if created is None:
+                created = gw.plan_create(record.debtor_guid, record.terms, actor=actor)
         except GatewayError as exc:
             raise _step_failed(record, exc, actor=actor) from exc
-        _save(record, actor=actor, step=step.NEW_CREATED,
+        _save(record, actor=actor, step=step.NEW_CREATED, create_unsure=False,
               new_plan_guid=created.payment_plan_guid or "")
     if record.step == step.NEW_CREATED:
         try:

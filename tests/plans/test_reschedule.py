@@ -384,3 +384,47 @@ def test_a_supervisor_rejects_with_a_reason_and_the_old_plan_stays(
                          active_plan["paymentPlanGuid"])["active"] == 1
     assert supervisor_client.post(f"/reschedules/{record.pk}/approve").status_code == 409
     assert audit_entries("plan.delete") == []
+
+
+def test_an_old_plan_changed_since_proposed_is_not_deleted(
+        agent_client, supervisor_client, debtor, active_plan, sandbox_api):
+    record = propose_reschedule(agent_client, debtor, active_plan)
+    # As if the plan upstream had changed after the reschedule was proposed.
+    Reschedule.objects.filter(pk=record.pk).update(old_fingerprint="0" * 64)
+    response = supervisor_client.post(f"/reschedules/{record.pk}/approve")
+    assert response.status_code == 409
+    record.refresh_from_db()
+    assert (record.status, record.step) == (Status.PENDING, Step.NONE)
+    assert "changed in the collection system" in record.last_error
+    deletes = audit_entries("plan.delete")
+    assert [(e.outcome, e.reason) for e in deletes] == [("refused", "stale")]
+    assert upstream_plan(sandbox_api, debtor["debtorGuid"],
+                         active_plan["paymentPlanGuid"])["active"] == 1
+
+
+def test_resume_after_a_lost_create_answer_activates_that_plan_instead_of_a_second(
+        agent_client, supervisor_client, debtor, active_plan, sandbox_api, monkeypatch):
+    from backoffice.gateway import UpstreamTimeout
+
+    record = propose_reschedule(agent_client, debtor, active_plan)
+    original = ApticClient.plan_create
+
+    def stored_but_answer_lost(self, debtor_guid, data, **kwargs):
+        original(self, debtor_guid, data, **kwargs)
+        raise UpstreamTimeout("the answer never came")
+
+    monkeypatch.setattr(ApticClient, "plan_create", stored_but_answer_lost)
+    assert supervisor_client.post(f"/reschedules/{record.pk}/approve").status_code == 503
+    record.refresh_from_db()
+    assert (record.status, record.step, record.create_unsure) == (
+        Status.INTERRUPTED, Step.OLD_DELETED, True)
+    stored = _plans(sandbox_api, debtor)
+    assert [p["active"] for p in stored] == [2]
+    monkeypatch.undo()
+    assert supervisor_client.post(f"/reschedules/{record.pk}/resume").status_code == 302
+    record.refresh_from_db()
+    assert record.status == Status.COMPLETED
+    assert record.new_plan_guid == stored[0]["paymentPlanGuid"]
+    assert [(p["paymentPlanGuid"], p["active"]) for p in _plans(sandbox_api, debtor)] == [
+        (record.new_plan_guid, 1)]
+    assert len(audit_entries("plan.create")) == 1  # the one attempt; no second plan
