@@ -109,4 +109,7 @@ class PlanProposal(models.Model):
         return PlanType(self.plan_type).label if self.plan_type in PlanType.values else ""
 
 
+# The reschedule workflow keeps its model beside its steps (plans/reschedule.py); imported here
+# so that Django registers it with the app's models.
+from plans.reschedule import Reschedule  # noqa: E402, F401
 from plans.statements import Statement  # noqa: E402, F401  (registers it with the plans app)

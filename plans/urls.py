@@ -25,4 +25,10 @@ urlpatterns = [
     path(_P + "payments", views.edit_payments, name="edit-payments"),
     path(_P + "withdraw", views.withdraw, name="withdraw"),
     path(_P + "agreement", views.agreement, name="agreement"),
+    # Rescheduling an active plan (plans/reschedule.py)
+    path(_P + "reschedule", views.reschedule_new, name="reschedule-new"),
+    path("reschedules/<int:pk>/", views.reschedule_detail, name="reschedule"),
+    path("reschedules/<int:pk>/approve", views.reschedule_approve, name="reschedule-approve"),
+    path("reschedules/<int:pk>/resume", views.reschedule_resume, name="reschedule-resume"),
+    path("reschedules/<int:pk>/reject", views.reschedule_reject, name="reschedule-reject"),
 ]

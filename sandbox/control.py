@@ -27,6 +27,7 @@ from sandbox.store.debtors import case_add, payment_make
 from sandbox.tokens import token_issue
 
 FAULT_STATUSES = (500, 503, 429)
+FAULT_METHODS = ("GET", "POST", "PUT", "DELETE")
 MAX_LATENCY_MS = 120_000
 
 
@@ -113,12 +114,18 @@ def _clean_faults(body: dict) -> FaultConfig:
     rate = v.decimal("failureRate", places=4, min_value=Decimal("0"), max_value=Decimal("1"))
     retry_after = v.integer("retryAfter", min_value=0, max_value=3600)
     hang = v.boolean("hang", default=False)
+    methods = v.string_list("methods", max_items=len(FAULT_METHODS), max_length=10) or []
+    for method in methods:
+        if method.upper() not in FAULT_METHODS:
+            v.error("methods", f"{method!r} is not one of {', '.join(FAULT_METHODS)}.")
+    paths = v.string_list("paths", max_items=20, max_length=300) or []
     v.check()
     if rate is None:
         rate = Decimal("1") if status else Decimal("0")
     return FaultConfig(
         pk=FaultConfig.SINGLETON_PK, latency_ms=latency or 0, failure_rate=float(rate),
         status=status, retry_after=retry_after, hang=bool(hang),
+        methods=[m.upper() for m in methods], paths=paths,
     )
 
 
@@ -127,7 +134,9 @@ def faults(request: HttpRequest) -> HttpResponse:
     """GET shows the faults, PUT replaces them (fields not sent are off), DELETE clears them.
 
     PUT takes {"latencyMs", "failureRate" 0..1 (1 when only a status is given), "status"
-    500|503|429|null (500 when only a rate is given), "retryAfter" seconds, "hang"}.
+    500|503|429|null (500 when only a rate is given), "retryAfter" seconds, "hang",
+    "methods" and "paths" (the scope: only calls with a listed method and a path matching a
+    listed pattern, e.g. "/debtors/*/activate"; empty or absent: every call)}.
     """
     if request.method == "PUT":
         config = _clean_faults(read_json_object(request))

@@ -3,6 +3,9 @@
 They are set through /sandbox/control/faults and kept in the FaultConfig row, so every thread
 and worker process sees them; `apply_faults()` runs before every /sandbox/api/ call (the
 `api_view` decorator calls it), never for /sandbox/control/ or the token endpoint.
+
+A fault may be scoped to some operations (`methods`, `paths`; see FaultConfig.applies_to), so
+that a test can fail one step of a workflow (e.g. P7 only) while the others succeed.
 """
 
 import random
@@ -28,10 +31,18 @@ def _hang(started: float) -> None:
                    title="Gateway timeout", slug="fault")
 
 
-def apply_faults() -> None:
-    """Sleeps, hangs or raises the configured failure; returns when the call may proceed."""
+API_ROOT = "/sandbox/api/v1"
+
+
+def apply_faults(method: str = "GET", path: str = "/") -> None:
+    """Sleeps, hangs or raises the configured failure for a call of `method` to `path` (the
+    request path, with or without the API root); returns when the call may proceed."""
     faults = FaultConfig.current()
     if faults.is_clear:
+        return
+    if path.startswith(API_ROOT):
+        path = path[len(API_ROOT):] or "/"
+    if not faults.applies_to(method, path):
         return
     if faults.hang:
         _hang(time.monotonic())

@@ -4,6 +4,13 @@ from plans.views.afford import statement
 from plans.views.approvals import approvals, approve, my_proposals, proposal_detail, reject
 from plans.views.calculator import calculator, propose
 from plans.views.debtor import agreement, debtor_plans, edit_payments, withdraw
+from plans.views.reschedule import (
+    reschedule_approve,
+    reschedule_detail,
+    reschedule_new,
+    reschedule_reject,
+    reschedule_resume,
+)
 from plans.views.settlement import settlement_offer, settlement_propose
 
 __all__ = [
@@ -17,6 +24,11 @@ __all__ = [
     "proposal_detail",
     "propose",
     "reject",
+    "reschedule_approve",
+    "reschedule_detail",
+    "reschedule_new",
+    "reschedule_reject",
+    "reschedule_resume",
     "settlement_offer",
     "settlement_propose",
     "statement",

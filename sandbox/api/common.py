@@ -121,7 +121,7 @@ def api_view(
                 call_count(request, view.__name__)
             try:
                 if faults:
-                    apply_faults()
+                    apply_faults(request.method or "GET", request.path)
                 if auth:
                     authenticate(request)
                 if request.method not in allowed:

@@ -434,12 +434,21 @@ SCHEMAS["FaultsWrite"] = obj({
     "status": choice([500, 503, 429]),
     "retryAfter": integer(0, 3600, nullable=True),
     "hang": boolean(),
+    "methods": {"type": ["array", "null"], "items": code(["DELETE", "GET", "POST", "PUT"],
+                                                         nullable=False),
+                "description": "Only calls with one of these methods (empty: any)."},
+    "paths": {"type": ["array", "null"], "items": {"type": "string", "maxLength": 300},
+              "maxItems": 20,
+              "description": "Only calls whose path after /sandbox/api/v1 matches one of "
+                             "these shell-style patterns, `*` spanning slashes (empty: any)."},
 })
 SCHEMAS["Faults"] = obj({
     "latencyMs": integer(0), "failureRate": {"type": "number", "minimum": 0, "maximum": 1},
     "status": choice([500, 503, 429]), "retryAfter": integer(0, nullable=True),
     "hang": {"type": "boolean"},
-}, required=("latencyMs", "failureRate", "status", "retryAfter", "hang"))
+    "methods": {"type": "array", "items": {"type": "string"}},
+    "paths": {"type": "array", "items": {"type": "string"}},
+}, required=("latencyMs", "failureRate", "status", "retryAfter", "hang", "methods", "paths"))
 SCHEMAS["Stats"] = obj({
     "tokens": integer(0), "calls": integer(0),
     "byOperation": {"type": "object", "additionalProperties": integer(0),

@@ -1,5 +1,7 @@
 """The sandbox's switchable behaviour: the faults every API call suffers (one row)."""
 
+from fnmatch import fnmatchcase
+
 from django.db import models
 
 
@@ -17,6 +19,11 @@ class FaultConfig(models.Model):
     status = models.PositiveSmallIntegerField(null=True, blank=True)
     retry_after = models.PositiveIntegerField(null=True, blank=True)
     hang = models.BooleanField(default=False)
+    # The scope: empty hits every call; else only calls whose method is listed and whose
+    # path (after /sandbox/api/v1, e.g. /debtors/<guid>/paymentplans/<guid>/activate)
+    # matches one of the shell-style patterns (fnmatch: `*` spans slashes).
+    methods = models.JSONField(default=list, blank=True)
+    paths = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -38,4 +45,12 @@ class FaultConfig(models.Model):
             "status": self.status,
             "retryAfter": self.retry_after,
             "hang": self.hang,
+            "methods": list(self.methods or ()),
+            "paths": list(self.paths or ()),
         }
+
+    def applies_to(self, method: str, path: str) -> bool:
+        """Whether a call of `method` to `path` (after the API root) is in the faults' scope."""
+        if self.methods and method.upper() not in {m.upper() for m in self.methods}:
+            return False
+        return not self.paths or any(fnmatchcase(path, pattern) for pattern in self.paths)

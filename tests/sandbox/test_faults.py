@@ -8,7 +8,8 @@ from django.conf import settings
 
 from tests.sandbox.assertions import field_errors, problem
 
-CLEAR = {"latencyMs": 0, "failureRate": 0, "status": None, "retryAfter": None, "hang": False}
+CLEAR = {"latencyMs": 0, "failureRate": 0, "status": None, "retryAfter": None, "hang": False,
+         "methods": [], "paths": []}
 
 
 def test_faults_start_clear_and_round_trip(sandbox_api):
@@ -84,4 +85,41 @@ def test_fault_settings_are_validated(sandbox_api):
         assert field in field_errors(sandbox_api.control.put("/faults", json=body)), body
     problem(sandbox_api.control.put("/faults", content=b"[]"), 400)
     problem(sandbox_api.control.post("/faults", json={}), 405)
+    assert sandbox_api.control.get("/faults").json() == CLEAR
+
+
+# --- Scoped faults --------------------------------------------------------------------------
+
+
+def test_a_fault_scoped_to_one_operation_leaves_the_others_alone(sandbox_api):
+    debtor = sandbox_api.create_debtor()
+    guid = debtor["debtorGuid"]
+    sandbox_api.add_case(guid, remainingPrincipal=1000.00, interestRate=0.0)
+    answer = sandbox_api.control.put("/faults", json={
+        "status": 503, "methods": ["post"], "paths": ["/debtors/*/paymentplans/*/activate"]})
+    assert answer.status_code == 200
+    assert answer.json()["methods"] == ["POST"]
+    assert answer.json()["paths"] == ["/debtors/*/paymentplans/*/activate"]
+    plans = f"/debtors/{guid}/paymentplans"
+    created = sandbox_api.http.post(plans, json={"paymentPlanType": 1, "numberOfPayments": 3})
+    assert created.status_code == 201  # POST, but another path
+    plan_guid = created.json()["paymentPlanGuid"]
+    assert sandbox_api.http.get(f"{plans}/{plan_guid}").status_code == 200
+    problem(sandbox_api.http.post(f"{plans}/{plan_guid}/activate"), 503)
+    assert sandbox_api.http.get(f"{plans}/{plan_guid}").json()["active"] == 2
+    sandbox_api.clear_faults()
+    assert sandbox_api.http.post(f"{plans}/{plan_guid}/activate").status_code == 204
+
+
+def test_a_fault_scoped_to_a_method_hits_every_path_of_it(sandbox_api):
+    sandbox_api.set_faults(status=500, methods=["DELETE"])
+    assert sandbox_api.http.get("/ping").status_code == 200
+    problem(sandbox_api.http.delete("/debtors/x"), 500)
+
+
+def test_a_scope_is_checked(sandbox_api):
+    answer = sandbox_api.control.put("/faults", json={"status": 503, "methods": ["FETCH"],
+                                                      "paths": "nope"})
+    errors = field_errors(answer)
+    assert "methods" in errors and "paths" in errors
     assert sandbox_api.control.get("/faults").json() == CLEAR

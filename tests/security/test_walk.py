@@ -111,6 +111,13 @@ EXPECTED: dict[str, tuple] = {
     "debtors/<uuid:guid>/plans/<uuid:plan_guid>/payments": (L, 200, 200, 200),
     "debtors/<uuid:guid>/plans/<uuid:plan_guid>/withdraw": (L, 405, 405, 405),
     "debtors/<uuid:guid>/plans/<uuid:plan_guid>/agreement": (L, 200, 200, 200),
+    # Rescheduling: the walk's plan is a proposal (409: only an active plan is rescheduled);
+    # no reschedule has the walk's pk (404 once the role is checked).
+    "debtors/<uuid:guid>/plans/<uuid:plan_guid>/reschedule": (L, 409, 409, 409),
+    "reschedules/<int:pk>/": (L, 404, 404, 404),
+    "reschedules/<int:pk>/approve": (L, 405, 405, 405),
+    "reschedules/<int:pk>/resume": (L, 405, 405, 405),
+    "reschedules/<int:pk>/reject": (L, 405, 405, 405),
     "work/": (L, 200, 200, 200),
     "work/balances": (L, to("/work/"), to("/work/"), to("/work/")),
     "work/next": (L, to("/work/"), to("/work/"), to("/work/")),

@@ -1,0 +1,540 @@
+"""Rescheduling an active plan: new terms over the same cases, approved by a supervisor and
+carried out as one workflow of audited steps, each recorded on our own row.
+
+Aptic refuses a plan over a case that an active plan covers, for the calculation (P6) as for
+the create (P2): 409 naming the case. So the replacement cannot exist upstream while the old
+plan is active, and the record keeps the new plan's input until approval, which runs
+
+    step 1  P5 delete the old plan (bound to its fingerprint as proposed)   -> old_deleted
+    step 2  P2 create the new plan as a proposal                            -> new_created
+            P7 activate it                                                  -> new_activated
+
+Each step is saved (and audited) on the record before the next starts. A failure of step 1
+changes nothing: the record stays pending with the error. A failure after it leaves the record
+`interrupted` with the error, shown as "the cases have no active plan" until Resume, which
+starts at the first step not done (a done step is never repeated; after a create whose
+answer was lost, it first looks for the plan that create stored). The gateway audits every
+call with its outcome; our own refusals are audited as `denied`, and every change of the
+record through `_save` (one function). A run claims the row with one conditional UPDATE (as
+plans/claims.py does for proposals), so no transaction is open during a call to Aptic and two
+supervisors cannot run it twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, models
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from backoffice.audit.models import AuditEntry
+from backoffice.audit.services import audit_record
+from backoffice.formatting import money, percent
+from backoffice.gateway import (
+    ConnectionFailed,
+    F,
+    GatewayError,
+    MalformedResponse,
+    PaymentPlan,
+    PlanInput,
+    PlanPayment,
+    PlanState,
+    PlanType,
+    StaleRecord,
+    UpstreamTimeout,
+    fingerprint,
+    get_gateway,
+    snapshot,
+)
+from backoffice.upstream import refusal_message
+from plans.compare import PlanFigures, plan_figures
+
+# Longer than the gateway's slowest call with its retries, so a live claim does not lapse.
+CLAIM_TTL = timedelta(minutes=2)
+DASH = "\u2013"  # a figure not known (yet)
+
+
+class RescheduleQuerySet(models.QuerySet):
+    def open(self) -> RescheduleQuerySet:
+        """Not finished: waiting for a decision, being carried out, or interrupted."""
+        return self.filter(status__in=Reschedule.OPEN_STATUSES)
+
+
+class Reschedule(models.Model):
+    """A replacement for an active plan: the old plan as proposed, the new plan's input (and
+    its GUID once created), and how far the approval's steps got."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", gettext_lazy("Reschedule pending approval")
+        APPROVED = "approved", gettext_lazy("Approved, rescheduling")
+        INTERRUPTED = "interrupted", gettext_lazy("Rescheduling interrupted")
+        COMPLETED = "completed", gettext_lazy("Rescheduled")
+        REJECTED = "rejected", gettext_lazy("Reschedule rejected")
+
+    class Step(models.TextChoices):
+        NONE = "none", gettext_lazy("Not started")
+        OLD_DELETED = "old_deleted", gettext_lazy("Old plan deleted")
+        NEW_CREATED = "new_created", gettext_lazy("New plan created")
+        NEW_ACTIVATED = "new_activated", gettext_lazy("New plan active")
+
+    OPEN_STATUSES = (Status.PENDING, Status.APPROVED, Status.INTERRUPTED)
+    # After step 1 the cases have no active plan until the workflow completes.
+    UNPLANNED_STEPS = (Step.OLD_DELETED, Step.NEW_CREATED)
+
+    debtor_guid = models.CharField(gettext_lazy("debtor"), max_length=36, db_index=True)
+    debtor_name = models.CharField(gettext_lazy("debtor name"), max_length=200, blank=True)
+    old_plan_guid = models.CharField(gettext_lazy("old plan"), max_length=36, db_index=True)
+    old_fingerprint = models.CharField(gettext_lazy("old plan's fingerprint"), max_length=64)
+    old_snapshot = models.JSONField(gettext_lazy("old plan as proposed"), default=dict)
+    old_figures = models.JSONField(gettext_lazy("old plan's figures"), default=dict)
+    new_input = models.JSONField(gettext_lazy("new plan's terms"), default=dict)
+    new_plan_guid = models.CharField(gettext_lazy("new plan"), max_length=36, blank=True)
+    # The last create (P2) lost its answer (a timeout...): Aptic may have stored the plan, so
+    # Resume first looks for it instead of creating a second one.
+    create_unsure = models.BooleanField(gettext_lazy("last create's outcome unknown"),
+                                        default=False)
+    new_snapshot = models.JSONField(gettext_lazy("new plan as activated"), default=dict,
+                                    blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="plan_reschedules",
+        verbose_name=gettext_lazy("proposed by"),
+    )
+    note = models.TextField(gettext_lazy("note"), blank=True)
+    status = models.CharField(gettext_lazy("status"), max_length=12, choices=Status.choices,
+                              default=Status.PENDING)
+    step = models.CharField(gettext_lazy("step reached"), max_length=16, choices=Step.choices,
+                            default=Step.NONE)
+    last_error = models.TextField(gettext_lazy("last error"), blank=True)
+    last_error_at = models.DateTimeField(gettext_lazy("last error at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="plan_reschedule_decisions", verbose_name=gettext_lazy("decided by"),
+    )
+    decided_at = models.DateTimeField(gettext_lazy("decided"), null=True, blank=True)
+    reason = models.TextField(gettext_lazy("reason"), blank=True)
+    completed_at = models.DateTimeField(gettext_lazy("completed"), null=True, blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=gettext_lazy("being carried out by"),
+    )
+    claimed_at = models.DateTimeField(gettext_lazy("run started"), null=True, blank=True)
+    created_at = models.DateTimeField(gettext_lazy("proposed"), auto_now_add=True)
+    updated_at = models.DateTimeField(gettext_lazy("updated"), auto_now=True)
+
+    objects = RescheduleQuerySet.as_manager()
+
+    class Meta:
+        app_label = "plans"
+        verbose_name = gettext_lazy("plan reschedule")
+        verbose_name_plural = gettext_lazy("plan reschedules")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["old_plan_guid"], name="plans_one_open_reschedule",
+                condition=Q(status__in=["pending", "approved", "interrupted"])),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"],
+                                name="plans_resched_status_created")]
+
+    def __str__(self) -> str:
+        return f"{self.old_plan_guid} -> {self.new_plan_guid or '?'} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def leaves_cases_unplanned(self) -> bool:
+        """The old plan is gone and the new one is not active: the cases have no plan."""
+        return self.is_open and self.step in self.UNPLANNED_STEPS
+
+    @property
+    def terms(self) -> PlanInput:
+        return input_from_json(self.new_input)
+
+    @property
+    def currency(self) -> str:
+        return str(self.old_snapshot.get("currency_code") or "")
+
+
+# --- The new plan's input, kept as JSON ------------------------------------------------------
+
+
+def input_to_json(data: PlanInput) -> dict[str, Any]:
+    """The input as plain JSON (Decimal as exact strings, dates ISO)."""
+    return snapshot(data)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
+
+
+def input_from_json(data: dict[str, Any]) -> PlanInput:
+    """The input as `input_to_json` stored it."""
+    return PlanInput(
+        payment_plan_type=int(data["payment_plan_type"]),
+        number_of_payments=data.get("number_of_payments"),
+        amount=_decimal(data.get("amount")),
+        active=PlanState.PROPOSAL,
+        registration_fee=_decimal(data.get("registration_fee")),
+        invoice_fee=_decimal(data.get("invoice_fee")),
+        reminder_fee=_decimal(data.get("reminder_fee")),
+        payments=tuple(PlanPayment(due_date=date.fromisoformat(str(p["due_date"])[:10]),
+                                   amount=Decimal(str(p["amount"])))
+                       for p in data.get("payments") or ()),
+        cases=tuple(data.get("cases") or ()),
+    )
+
+
+# --- Errors ----------------------------------------------------------------------------------
+
+
+class RescheduleRefused(Exception):
+    """Our own rules said no; nothing was sent upstream. `str(exc)` is safe to show."""
+
+
+class RescheduleClosed(RescheduleRefused):
+    pass
+
+
+class RescheduleBusy(RescheduleRefused):
+    """Someone else is carrying the reschedule out at this moment."""
+
+
+class RescheduleFailed(Exception):
+    """A step failed upstream; the record says where it stopped. `str(exc)` is safe to show."""
+
+    def __init__(self, record: Reschedule, error: GatewayError):
+        super().__init__(record.last_error)
+        self.record = record
+        self.error = error
+
+    @property
+    def interrupted(self) -> bool:
+        return self.record.status == Reschedule.Status.INTERRUPTED
+
+
+# --- Recording -------------------------------------------------------------------------------
+
+
+def _state(record: Reschedule) -> dict[str, Any]:
+    return {"status": record.status, "step": record.step, "old_plan": record.old_plan_guid,
+            "new_plan": record.new_plan_guid, "last_error": record.last_error}
+
+
+def _save(record: Reschedule, *, actor: Any, action: str = "reschedule.update",
+          audit_reason: str = "", **changes: Any) -> Reschedule:
+    """Applies `changes` to the record, saves them and audits the change (before/after)."""
+    before = _state(record)
+    for name, value in changes.items():
+        setattr(record, name, value)
+    record.save(update_fields=[*changes, "updated_at"])
+    audit_record(action=action, outcome=AuditEntry.Outcome.OK, actor=actor,
+                 debtor_guid=record.debtor_guid, target_type="reschedule",
+                 target_id=str(record.pk), before=before, after=_state(record),
+                 reason=audit_reason)
+    return record
+
+
+def _denied(*, actor: Any, action: str, reason: str, debtor_guid: str) -> None:
+    audit_record(action=action, outcome=AuditEntry.Outcome.DENIED, actor=actor,
+                 debtor_guid=debtor_guid, target_type="reschedule", reason=reason)
+
+
+def _error_text(error: GatewayError) -> str:
+    return refusal_message(error)
+
+
+# --- Proposing and rejecting -----------------------------------------------------------------
+
+
+def reschedule_propose(*, actor: Any, debtor_guid: str, debtor_name: str,
+                       old_plan: PaymentPlan, data: PlanInput, note: str = "") -> Reschedule:
+    """Records a replacement for the active `old_plan` (as read just now) over its cases.
+
+    Nothing goes upstream (Aptic refuses a plan over cases under an active plan); the record
+    pins the old plan's fingerprint, so approval deletes it only if it is still what was
+    replaced. Raises RescheduleRefused (audited as `denied`) for a plan that is not active or
+    that already has an open reschedule.
+    """
+    refusal = ""
+    if old_plan.active != PlanState.ACTIVE:
+        refusal = _("Only an active plan can be rescheduled.")
+    elif Reschedule.objects.open().filter(old_plan_guid=old_plan.payment_plan_guid).exists():
+        refusal = _("This plan already has a reschedule waiting; decide that one first.")
+    if refusal:
+        _denied(actor=actor, action="reschedule.create", reason=refusal,
+                debtor_guid=debtor_guid)
+        raise RescheduleRefused(refusal)
+    terms = replace(data, active=PlanState.PROPOSAL, cases=tuple(old_plan.cases))
+    record = Reschedule(
+        debtor_guid=debtor_guid, debtor_name=debtor_name[:200],
+        old_plan_guid=old_plan.payment_plan_guid or "", old_fingerprint=fingerprint(old_plan),
+        old_snapshot=snapshot(old_plan), old_figures=plan_figures(old_plan).as_dict(),
+        new_input=input_to_json(terms), proposed_by=actor,
+        note=note)
+    try:
+        record.save()
+    except IntegrityError as exc:  # a second proposal for the same plan at the same moment
+        refusal = _("This plan already has a reschedule waiting; decide that one first.")
+        _denied(actor=actor, action="reschedule.create", reason=refusal,
+                debtor_guid=debtor_guid)
+        raise RescheduleRefused(refusal) from exc
+    audit_record(action="reschedule.create", outcome=AuditEntry.Outcome.OK, actor=actor,
+                 debtor_guid=debtor_guid, target_type="reschedule", target_id=str(record.pk),
+                 after=_state(record), body=record.new_input)
+    return record
+
+
+def reschedule_reject(*, actor: Any, reschedule: Reschedule, reason: str) -> Reschedule:
+    """Closes a pending reschedule (local only: nothing of it exists upstream yet)."""
+    reason = reason.strip()
+    if not reason:
+        raise RescheduleRefused(_("A rejection needs a reason."))
+    with _claimed(reschedule, actor=actor, action="reschedule.reject",
+                  statuses=(Reschedule.Status.PENDING,)) as record:
+        if record.step != Reschedule.Step.NONE:  # cannot happen for a pending record
+            raise RescheduleClosed(_("This reschedule is already being carried out."))
+        return _save(record, actor=actor, action="reschedule.reject", audit_reason=reason,
+                     status=Reschedule.Status.REJECTED, decided_by=actor,
+                     decided_at=timezone.now(), reason=reason)
+
+
+# --- Carrying it out -------------------------------------------------------------------------
+
+
+def _unclaimed(now: datetime) -> Q:
+    return Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TTL)
+
+
+@contextmanager
+def _claimed(reschedule: Reschedule, *, actor: Any, action: str,
+             statuses: Iterable[str]) -> Iterator[Reschedule]:
+    """The record in one of `statuses`, claimed for `actor` while the block runs (one
+    conditional UPDATE; no transaction stays open). RescheduleClosed when it is in another
+    status; RescheduleBusy (audited as `denied`) when someone else holds it."""
+    statuses = tuple(statuses)
+    now = timezone.now()
+    taken = (Reschedule.objects.filter(_unclaimed(now), pk=reschedule.pk, status__in=statuses)
+             .update(claimed_by=actor, claimed_at=now))
+    if not taken:
+        current = Reschedule.objects.select_related("claimed_by").get(pk=reschedule.pk)
+        live = current.claimed_at is not None and current.claimed_at >= now - CLAIM_TTL
+        if current.status not in statuses and not live:
+            raise RescheduleClosed(_("This reschedule is %(status)s.")
+                                   % {"status": current.get_status_display().lower()})
+        _denied(actor=actor, action=action, debtor_guid=current.debtor_guid,
+                reason="another run of this reschedule is in progress")
+        who = current.claimed_by
+        name = (who.get_full_name() or who.get_username()) if who else _("Someone")
+        raise RescheduleBusy(_("%(name)s is carrying out this reschedule right now; try again "
+                               "in a moment.") % {"name": name})
+    try:
+        yield Reschedule.objects.select_related("proposed_by").get(pk=reschedule.pk)
+    finally:
+        Reschedule.objects.filter(pk=reschedule.pk, claimed_at=now).update(
+            claimed_by=None, claimed_at=None)
+
+
+# Errors after which a POST may have been carried out although no answer came back.
+UNSURE = (UpstreamTimeout, ConnectionFailed, MalformedResponse)
+
+
+def _same_terms(plan: PaymentPlan, terms: PlanInput) -> bool:
+    def same(a: Decimal | None, b: Decimal | None) -> bool:
+        return (a or Decimal(0)) == (b or Decimal(0))
+
+    return (set(plan.cases) == set(terms.cases or ())
+            and plan.payment_plan_type == terms.payment_plan_type
+            and (terms.number_of_payments is None
+                 or plan.number_of_payments == terms.number_of_payments)
+            and same(plan.registration_fee, terms.registration_fee)
+            and same(plan.invoice_fee, terms.invoice_fee)
+            and same(plan.reminder_fee, terms.reminder_fee))
+
+
+def _created_unseen(record: Reschedule, gw: Any) -> PaymentPlan | None:
+    """The proposal a create whose answer was lost made, if Aptic stored it: the one
+    proposal over exactly the record's cases with its terms that no record of ours knows."""
+    from plans.models import PlanProposal  # plans.models imports this module
+
+    terms = record.terms
+    found = [plan for plan in gw.iter_pages(gw.plan_list, record.debtor_guid,
+                                            filter=F.eq("active", PlanState.PROPOSAL))
+             if _same_terms(plan, terms)]
+    guids = [plan.payment_plan_guid or "" for plan in found]
+    known = (set(PlanProposal.objects.filter(plan_guid__in=guids)
+                 .values_list("plan_guid", flat=True))
+             | set(Reschedule.objects.filter(new_plan_guid__in=guids)
+                   .values_list("new_plan_guid", flat=True)))
+    unseen = [plan for plan in found if plan.payment_plan_guid not in known]
+    return unseen[0] if len(unseen) == 1 else None
+
+
+def _step_failed(record: Reschedule, error: GatewayError, *, actor: Any,
+                 text: str = "") -> RescheduleFailed:
+    """Notes the error; after step 1 the record is `interrupted` (the cases have no plan)."""
+    text = text or _error_text(error)
+    status = (Reschedule.Status.INTERRUPTED if record.step != Reschedule.Step.NONE
+              else Reschedule.Status.PENDING)
+    unsure = record.step == Reschedule.Step.OLD_DELETED and isinstance(error, UNSURE)
+    _save(record, actor=actor, status=status, last_error=text, last_error_at=timezone.now(),
+          create_unsure=unsure)
+    return RescheduleFailed(record, error)
+
+
+def _run(record: Reschedule, *, actor: Any) -> Reschedule:
+    """The steps from the first one not done; each saved before the next starts."""
+    gw = get_gateway()
+    step = Reschedule.Step
+    if record.step == step.NONE:
+        try:
+            gw.plan_delete(record.debtor_guid, record.old_plan_guid, actor=actor,
+                           expected_fingerprint=record.old_fingerprint)
+        except StaleRecord as exc:
+            raise _step_failed(record, exc, actor=actor, text=_(
+                "The old plan changed in the collection system after the reschedule was "
+                "proposed; nothing was changed. Reject this reschedule and propose it "
+                "again.")) from exc
+        except GatewayError as exc:
+            raise _step_failed(record, exc, actor=actor) from exc
+        _save(record, actor=actor, step=step.OLD_DELETED, status=Reschedule.Status.APPROVED,
+              decided_by=actor, decided_at=timezone.now(), last_error="")
+    if record.step == step.OLD_DELETED:
+        try:
+            created = _created_unseen(record, gw) if record.create_unsure else None
+            if created is None:
+                created = gw.plan_create(record.debtor_guid, record.terms, actor=actor)
+        except GatewayError as exc:
+            raise _step_failed(record, exc, actor=actor) from exc
+        _save(record, actor=actor, step=step.NEW_CREATED, create_unsure=False,
+              new_plan_guid=created.payment_plan_guid or "")
+    if record.step == step.NEW_CREATED:
+        try:
+            gw.plan_activate(record.debtor_guid, record.new_plan_guid, actor=actor)
+        except GatewayError as exc:
+            raise _step_failed(record, exc, actor=actor) from exc
+        try:
+            activated = snapshot(gw.plan_get(record.debtor_guid, record.new_plan_guid))
+        except GatewayError:
+            activated = {}
+        _save(record, actor=actor, step=step.NEW_ACTIVATED, status=Reschedule.Status.COMPLETED,
+              completed_at=timezone.now(), new_snapshot=activated, last_error="")
+    return record
+
+
+def reschedule_approve(*, actor: Any, reschedule: Reschedule) -> Reschedule:
+    """Approves a pending reschedule and carries it out.
+
+    Raises RescheduleRefused (four-eyes: audited as `denied`), RescheduleClosed,
+    RescheduleBusy, or RescheduleFailed (the record says whether anything changed).
+    """
+    if reschedule.proposed_by_id == getattr(actor, "pk", None):
+        reason = _("Four-eyes rule: you proposed this reschedule, so someone else must "
+                   "approve it.")
+        _denied(actor=actor, action="reschedule.approve", reason=reason,
+                debtor_guid=reschedule.debtor_guid)
+        raise RescheduleRefused(reason)
+    with _claimed(reschedule, actor=actor, action="reschedule.approve",
+                  statuses=(Reschedule.Status.PENDING,)) as record:
+        return _run(record, actor=actor)
+
+
+def reschedule_resume(*, actor: Any, reschedule: Reschedule) -> Reschedule:
+    """Continues an approved reschedule from the step that failed (or that a dead worker left
+    unfinished); a done step is never repeated."""
+    with _claimed(reschedule, actor=actor, action="reschedule.resume",
+                  statuses=(Reschedule.Status.INTERRUPTED, Reschedule.Status.APPROVED)
+                  ) as record:
+        return _run(record, actor=actor)
+
+
+# --- Reads -----------------------------------------------------------------------------------
+
+
+def reschedule_queue_list() -> QuerySet[Reschedule]:
+    """Open reschedules for the supervisors' queue: interrupted ones first, then oldest."""
+    return (Reschedule.objects.open().select_related("proposed_by", "decided_by")
+            .annotate(urgent=models.Case(
+                models.When(status=Reschedule.Status.PENDING, then=1), default=0,
+                output_field=models.IntegerField()))
+            .order_by("urgent", "created_at", "id"))
+
+
+def reschedule_debtor_list(*, debtor_guid: str) -> list[Reschedule]:
+    """The debtor's open reschedules (for the plans panel)."""
+    return list(Reschedule.objects.open().filter(debtor_guid=debtor_guid)
+                .select_related("proposed_by").order_by("created_at", "id"))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the side-by-side table (formatted strings)."""
+
+    label: str
+    old: str
+    new: str
+
+
+def _type_label(value: Any) -> str:
+    try:
+        return str(PlanType(int(value)).label)
+    except (TypeError, ValueError):
+        return ""
+
+
+def _figures_of(record: Reschedule) -> PlanFigures | None:
+    try:
+        return PlanFigures(**record.old_figures) if record.old_figures else None
+    except TypeError:
+        return None
+
+
+def reschedule_comparison(*, record: Reschedule, old_plan: PaymentPlan | None,
+                          new_plan: PaymentPlan | None) -> list[Row]:
+    """The old plan and the new one side by side, as Aptic answered them; until the new plan
+    exists (it is created at approval), its terms as proposed."""
+    old = old_plan
+    currency = (old.currency_code if old else "") or record.currency
+    terms = record.terms
+    rows = [
+        Row(_("Plan type"), _type_label(old.payment_plan_type if old else
+                                        record.old_snapshot.get("payment_plan_type")),
+            _type_label(new_plan.payment_plan_type if new_plan else terms.payment_plan_type)),
+        Row(_("Number of payments"),
+            str(old.number_of_payments if old else record.old_snapshot.get(
+                "number_of_payments") or DASH),
+            str((new_plan.number_of_payments if new_plan else terms.number_of_payments)
+                or DASH)),
+    ]
+    if new_plan is None:
+        rows.append(Row(_("Amount per period (terms)"), DASH,
+                        money(terms.amount, currency) if terms.amount is not None else DASH))
+    fees = (("registration_fee", _("Registration fee")), ("invoice_fee", _("Invoice fee")),
+            ("reminder_fee", _("Reminder fee")))
+    for name, label in fees:
+        was = getattr(old, name) if old else record.old_snapshot.get(name)
+        now = getattr(new_plan, name) if new_plan else getattr(terms, name)
+        rows.append(Row(label, money(was, currency), money(now, currency)))
+    if record.old_figures or old is not None or new_plan is not None:
+        before = plan_figures(old) if old else _figures_of(record)
+        after = plan_figures(new_plan) if new_plan else None
+        for name, label in (("monthly_payment", _("Monthly payment")),
+                            ("total_interest", _("Total interest")),
+                            ("total_amount", _("Total amount"))):
+            rows.append(Row(label,
+                            money(getattr(before, name), currency) if before else DASH,
+                            money(getattr(after, name), currency) if after else DASH))
+        rows.append(Row(_("APR"),
+                        percent(before.annual_percentage, 2) if before else DASH,
+                        percent(after.annual_percentage, 2) if after else DASH))
+    return rows
