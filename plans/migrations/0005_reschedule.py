@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0002_proposal_claim'),
+        ('plans', '0004_settlement'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

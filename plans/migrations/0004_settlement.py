@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0002_proposal_claim'),
+        ('plans', '0003_statement'),
     ]
 
     operations = [
