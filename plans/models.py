@@ -111,5 +111,5 @@ class PlanProposal(models.Model):
 
 # The reschedule workflow keeps its model beside its steps (plans/reschedule.py); imported here
 # so that Django registers it with the app's models.
-from plans.reschedule import Reschedule  # noqa: E402, F401
+from plans.reschedule_models import Reschedule  # noqa: E402, F401
 from plans.statements import Statement  # noqa: E402, F401  (registers it with the plans app)

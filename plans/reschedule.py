@@ -24,21 +24,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.db import IntegrityError, models
-from django.db.models import Q, QuerySet
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from backoffice.audit.models import AuditEntry
 from backoffice.audit.services import audit_record
-from backoffice.formatting import money, percent
 from backoffice.gateway import (
     ConnectionFailed,
     F,
@@ -46,9 +41,7 @@ from backoffice.gateway import (
     MalformedResponse,
     PaymentPlan,
     PlanInput,
-    PlanPayment,
     PlanState,
-    PlanType,
     StaleRecord,
     UpstreamTimeout,
     fingerprint,
@@ -56,144 +49,9 @@ from backoffice.gateway import (
     snapshot,
 )
 from backoffice.upstream import refusal_message
-from plans.compare import PlanFigures, plan_figures
-
-# Longer than the gateway's slowest call with its retries, so a live claim does not lapse.
-CLAIM_TTL = timedelta(minutes=2)
-DASH = "\u2013"  # a figure not known (yet)
-
-
-class RescheduleQuerySet(models.QuerySet):
-    def open(self) -> RescheduleQuerySet:
-        """Not finished: waiting for a decision, being carried out, or interrupted."""
-        return self.filter(status__in=Reschedule.OPEN_STATUSES)
-
-
-class Reschedule(models.Model):
-    """A replacement for an active plan: the old plan as proposed, the new plan's input (and
-    its GUID once created), and how far the approval's steps got."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", gettext_lazy("Reschedule pending approval")
-        APPROVED = "approved", gettext_lazy("Approved, rescheduling")
-        INTERRUPTED = "interrupted", gettext_lazy("Rescheduling interrupted")
-        COMPLETED = "completed", gettext_lazy("Rescheduled")
-        REJECTED = "rejected", gettext_lazy("Reschedule rejected")
-
-    class Step(models.TextChoices):
-        NONE = "none", gettext_lazy("Not started")
-        OLD_DELETED = "old_deleted", gettext_lazy("Old plan deleted")
-        NEW_CREATED = "new_created", gettext_lazy("New plan created")
-        NEW_ACTIVATED = "new_activated", gettext_lazy("New plan active")
-
-    OPEN_STATUSES = (Status.PENDING, Status.APPROVED, Status.INTERRUPTED)
-    # After step 1 the cases have no active plan until the workflow completes.
-    UNPLANNED_STEPS = (Step.OLD_DELETED, Step.NEW_CREATED)
-
-    debtor_guid = models.CharField(gettext_lazy("debtor"), max_length=36, db_index=True)
-    debtor_name = models.CharField(gettext_lazy("debtor name"), max_length=200, blank=True)
-    old_plan_guid = models.CharField(gettext_lazy("old plan"), max_length=36, db_index=True)
-    old_fingerprint = models.CharField(gettext_lazy("old plan's fingerprint"), max_length=64)
-    old_snapshot = models.JSONField(gettext_lazy("old plan as proposed"), default=dict)
-    old_figures = models.JSONField(gettext_lazy("old plan's figures"), default=dict)
-    new_input = models.JSONField(gettext_lazy("new plan's terms"), default=dict)
-    new_plan_guid = models.CharField(gettext_lazy("new plan"), max_length=36, blank=True)
-    # The last create (P2) lost its answer (a timeout...): Aptic may have stored the plan, so
-    # Resume first looks for it instead of creating a second one.
-    create_unsure = models.BooleanField(gettext_lazy("last create's outcome unknown"),
-                                        default=False)
-    new_snapshot = models.JSONField(gettext_lazy("new plan as activated"), default=dict,
-                                    blank=True)
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="plan_reschedules",
-        verbose_name=gettext_lazy("proposed by"),
-    )
-    note = models.TextField(gettext_lazy("note"), blank=True)
-    status = models.CharField(gettext_lazy("status"), max_length=12, choices=Status.choices,
-                              default=Status.PENDING)
-    step = models.CharField(gettext_lazy("step reached"), max_length=16, choices=Step.choices,
-                            default=Step.NONE)
-    last_error = models.TextField(gettext_lazy("last error"), blank=True)
-    last_error_at = models.DateTimeField(gettext_lazy("last error at"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="plan_reschedule_decisions", verbose_name=gettext_lazy("decided by"),
-    )
-    decided_at = models.DateTimeField(gettext_lazy("decided"), null=True, blank=True)
-    reason = models.TextField(gettext_lazy("reason"), blank=True)
-    completed_at = models.DateTimeField(gettext_lazy("completed"), null=True, blank=True)
-    claimed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=gettext_lazy("being carried out by"),
-    )
-    claimed_at = models.DateTimeField(gettext_lazy("run started"), null=True, blank=True)
-    created_at = models.DateTimeField(gettext_lazy("proposed"), auto_now_add=True)
-    updated_at = models.DateTimeField(gettext_lazy("updated"), auto_now=True)
-
-    objects = RescheduleQuerySet.as_manager()
-
-    class Meta:
-        app_label = "plans"
-        verbose_name = gettext_lazy("plan reschedule")
-        verbose_name_plural = gettext_lazy("plan reschedules")
-        ordering = ["created_at", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["old_plan_guid"], name="plans_one_open_reschedule",
-                condition=Q(status__in=["pending", "approved", "interrupted"])),
-        ]
-        indexes = [models.Index(fields=["status", "created_at"],
-                                name="plans_resched_status_created")]
-
-    def __str__(self) -> str:
-        return f"{self.old_plan_guid} -> {self.new_plan_guid or '?'} ({self.status})"
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in self.OPEN_STATUSES
-
-    @property
-    def leaves_cases_unplanned(self) -> bool:
-        """The old plan is gone and the new one is not active: the cases have no plan."""
-        return self.is_open and self.step in self.UNPLANNED_STEPS
-
-    @property
-    def terms(self) -> PlanInput:
-        return input_from_json(self.new_input)
-
-    @property
-    def currency(self) -> str:
-        return str(self.old_snapshot.get("currency_code") or "")
-
-
-# --- The new plan's input, kept as JSON ------------------------------------------------------
-
-
-def input_to_json(data: PlanInput) -> dict[str, Any]:
-    """The input as plain JSON (Decimal as exact strings, dates ISO)."""
-    return snapshot(data)
-
-
-def _decimal(value: Any) -> Decimal | None:
-    return None if value in (None, "") else Decimal(str(value))
-
-
-def input_from_json(data: dict[str, Any]) -> PlanInput:
-    """The input as `input_to_json` stored it."""
-    return PlanInput(
-        payment_plan_type=int(data["payment_plan_type"]),
-        number_of_payments=data.get("number_of_payments"),
-        amount=_decimal(data.get("amount")),
-        active=PlanState.PROPOSAL,
-        registration_fee=_decimal(data.get("registration_fee")),
-        invoice_fee=_decimal(data.get("invoice_fee")),
-        reminder_fee=_decimal(data.get("reminder_fee")),
-        payments=tuple(PlanPayment(due_date=date.fromisoformat(str(p["due_date"])[:10]),
-                                   amount=Decimal(str(p["amount"])))
-                       for p in data.get("payments") or ()),
-        cases=tuple(data.get("cases") or ()),
-    )
-
+from plans import claims
+from plans.compare import plan_figures
+from plans.reschedule_models import Reschedule, input_to_json
 
 # --- Errors ----------------------------------------------------------------------------------
 
@@ -312,10 +170,6 @@ def reschedule_reject(*, actor: Any, reschedule: Reschedule, reason: str) -> Res
 # --- Carrying it out -------------------------------------------------------------------------
 
 
-def _unclaimed(now: datetime) -> Q:
-    return Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TTL)
-
-
 @contextmanager
 def _claimed(reschedule: Reschedule, *, actor: Any, action: str,
              statuses: Iterable[str]) -> Iterator[Reschedule]:
@@ -323,13 +177,11 @@ def _claimed(reschedule: Reschedule, *, actor: Any, action: str,
     conditional UPDATE; no transaction stays open). RescheduleClosed when it is in another
     status; RescheduleBusy (audited as `denied`) when someone else holds it."""
     statuses = tuple(statuses)
-    now = timezone.now()
-    taken = (Reschedule.objects.filter(_unclaimed(now), pk=reschedule.pk, status__in=statuses)
-             .update(claimed_by=actor, claimed_at=now))
-    if not taken:
+    rows = Reschedule.objects.filter(pk=reschedule.pk)
+    token = claims.claim(rows.filter(status__in=statuses), actor=actor)
+    if token is None:
         current = Reschedule.objects.select_related("claimed_by").get(pk=reschedule.pk)
-        live = current.claimed_at is not None and current.claimed_at >= now - CLAIM_TTL
-        if current.status not in statuses and not live:
+        if current.status not in statuses and not claims.is_live(current.claimed_at):
             raise RescheduleClosed(_("This reschedule is %(status)s.")
                                    % {"status": current.get_status_display().lower()})
         _denied(actor=actor, action=action, debtor_guid=current.debtor_guid,
@@ -341,8 +193,7 @@ def _claimed(reschedule: Reschedule, *, actor: Any, action: str,
     try:
         yield Reschedule.objects.select_related("proposed_by").get(pk=reschedule.pk)
     finally:
-        Reschedule.objects.filter(pk=reschedule.pk, claimed_at=now).update(
-            claimed_by=None, claimed_at=None)
+        claims.release(rows, token)
 
 
 # Errors after which a POST may have been carried out although no answer came back.
@@ -456,85 +307,3 @@ def reschedule_resume(*, actor: Any, reschedule: Reschedule) -> Reschedule:
                   statuses=(Reschedule.Status.INTERRUPTED, Reschedule.Status.APPROVED)
                   ) as record:
         return _run(record, actor=actor)
-
-
-# --- Reads -----------------------------------------------------------------------------------
-
-
-def reschedule_queue_list() -> QuerySet[Reschedule]:
-    """Open reschedules for the supervisors' queue: interrupted ones first, then oldest."""
-    return (Reschedule.objects.open().select_related("proposed_by", "decided_by")
-            .annotate(urgent=models.Case(
-                models.When(status=Reschedule.Status.PENDING, then=1), default=0,
-                output_field=models.IntegerField()))
-            .order_by("urgent", "created_at", "id"))
-
-
-def reschedule_debtor_list(*, debtor_guid: str) -> list[Reschedule]:
-    """The debtor's open reschedules (for the plans panel)."""
-    return list(Reschedule.objects.open().filter(debtor_guid=debtor_guid)
-                .select_related("proposed_by").order_by("created_at", "id"))
-
-
-@dataclass(frozen=True)
-class Row:
-    """One line of the side-by-side table (formatted strings)."""
-
-    label: str
-    old: str
-    new: str
-
-
-def _type_label(value: Any) -> str:
-    try:
-        return str(PlanType(int(value)).label)
-    except (TypeError, ValueError):
-        return ""
-
-
-def _figures_of(record: Reschedule) -> PlanFigures | None:
-    try:
-        return PlanFigures(**record.old_figures) if record.old_figures else None
-    except TypeError:
-        return None
-
-
-def reschedule_comparison(*, record: Reschedule, old_plan: PaymentPlan | None,
-                          new_plan: PaymentPlan | None) -> list[Row]:
-    """The old plan and the new one side by side, as Aptic answered them; until the new plan
-    exists (it is created at approval), its terms as proposed."""
-    old = old_plan
-    currency = (old.currency_code if old else "") or record.currency
-    terms = record.terms
-    rows = [
-        Row(_("Plan type"), _type_label(old.payment_plan_type if old else
-                                        record.old_snapshot.get("payment_plan_type")),
-            _type_label(new_plan.payment_plan_type if new_plan else terms.payment_plan_type)),
-        Row(_("Number of payments"),
-            str(old.number_of_payments if old else record.old_snapshot.get(
-                "number_of_payments") or DASH),
-            str((new_plan.number_of_payments if new_plan else terms.number_of_payments)
-                or DASH)),
-    ]
-    if new_plan is None:
-        rows.append(Row(_("Amount per period (terms)"), DASH,
-                        money(terms.amount, currency) if terms.amount is not None else DASH))
-    fees = (("registration_fee", _("Registration fee")), ("invoice_fee", _("Invoice fee")),
-            ("reminder_fee", _("Reminder fee")))
-    for name, label in fees:
-        was = getattr(old, name) if old else record.old_snapshot.get(name)
-        now = getattr(new_plan, name) if new_plan else getattr(terms, name)
-        rows.append(Row(label, money(was, currency), money(now, currency)))
-    if record.old_figures or old is not None or new_plan is not None:
-        before = plan_figures(old) if old else _figures_of(record)
-        after = plan_figures(new_plan) if new_plan else None
-        for name, label in (("monthly_payment", _("Monthly payment")),
-                            ("total_interest", _("Total interest")),
-                            ("total_amount", _("Total amount"))):
-            rows.append(Row(label,
-                            money(getattr(before, name), currency) if before else DASH,
-                            money(getattr(after, name), currency) if after else DASH))
-        rows.append(Row(_("APR"),
-                        percent(before.annual_percentage, 2) if before else DASH,
-                        percent(after.annual_percentage, 2) if after else DASH))
-    return rows

@@ -161,7 +161,8 @@ def _claimed(proposal: PlanProposal, *, actor: Any, action: str) -> Iterator[Pla
     """The open proposal, claimed for `actor`'s decision (see plans/claims.py) while the
     block runs; ProposalClosed when it was decided, ProposalBusy (audited as `denied`) when
     someone else is deciding it."""
-    token = claims.claim(proposal, actor=actor)
+    rows = PlanProposal.objects.filter(pk=proposal.pk)
+    token = claims.claim(rows.open(), actor=actor)
     if token is None:
         current = PlanProposal.objects.select_related("claimed_by").get(pk=proposal.pk)
         if not current.is_open:
@@ -173,7 +174,7 @@ def _claimed(proposal: PlanProposal, *, actor: Any, action: str) -> Iterator[Pla
     try:
         yield PlanProposal.objects.get(pk=proposal.pk)
     finally:
-        claims.release(proposal, token)
+        claims.release(rows, token)
 
 
 def _person(user: Any) -> str:
@@ -264,7 +265,7 @@ def proposal_manage_check(*, actor: Any, debtor_guid: str, plan_guid: str, actio
         _denied(actor=actor, action=action, debtor_guid=debtor_guid,
                 reason="only the proposer or a supervisor may change this proposal")
         raise PlanActionRefused(_("Only the proposer or a supervisor may change this proposal."))
-    if proposal is not None and claims.claimed_by_someone(proposal):
+    if proposal is not None and claims.is_live(proposal.claimed_at):
         _denied(actor=actor, action=action, debtor_guid=debtor_guid,
                 reason="a decision on this proposal is in progress")
         raise ProposalBusy(_("This proposal is being decided right now; try again in a moment."))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import template
 
-from plans.reschedule import Reschedule, reschedule_debtor_list, reschedule_queue_list
+from plans.reschedule_models import Reschedule
+from plans.reschedule_selectors import reschedule_debtor_list, reschedule_queue_list
 
 register = template.Library()
 

@@ -26,7 +26,8 @@ from plans import reschedule as workflow
 from plans import selectors
 from plans.compare import plan_figures
 from plans.forms import CalculatorForm, ProposeForm, RejectForm, payment_formset, plan_type_needs
-from plans.reschedule import Reschedule
+from plans.reschedule_models import Reschedule
+from plans.reschedule_selectors import reschedule_comparison
 from plans.views.calculator import _type_options
 from plans.views.common import debtor_page_url
 
@@ -151,7 +152,7 @@ def _render(request: HttpRequest, record: Reschedule, *, status: int = 200,
     old = context["old"]
     if old is None and record.old_snapshot:  # deleted by the workflow: as it was proposed
         context["old_as_proposed"] = True
-    context["rows"] = workflow.reschedule_comparison(record=record, old_plan=old,
+    context["rows"] = reschedule_comparison(record=record, old_plan=old,
                                                      new_plan=context["new"])
     context.update(extra)
     return render(request, "plans/reschedule.html", context, status=status)

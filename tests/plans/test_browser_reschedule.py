@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from plans.reschedule import Reschedule
+from plans.reschedule_models import Reschedule
 from tests.plans.plan_pages import case_guids, upstream_plan
 
 pytestmark = pytest.mark.browser

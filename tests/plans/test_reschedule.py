@@ -9,7 +9,7 @@ import pytest
 
 from backoffice.gateway import ApticClient
 from plans import reschedule as workflow
-from plans.reschedule import Reschedule
+from plans.reschedule_models import Reschedule
 from tests.plans.plan_pages import (
     audit_entries,
     calc_data,
