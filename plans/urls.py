@@ -4,6 +4,7 @@ spell out their `debtors/<guid>/plans/` prefix."""
 from django.urls import path
 
 from plans import views
+from plans.views.options import plan_options
 
 app_name = "plans"
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path(_D, views.debtor_plans, name="debtor-plans"),
     path(_D + "new", views.calculator, name="calculator"),
     path(_D + "new/propose", views.propose, name="propose"),
+    path(_D + "new/options", plan_options, name="options"),
     path(_P + "payments", views.edit_payments, name="edit-payments"),
     path(_P + "withdraw", views.withdraw, name="withdraw"),
     path(_P + "agreement", views.agreement, name="agreement"),
