@@ -74,14 +74,22 @@ def option_keys(html: str) -> list[str]:
     return re.findall(r'data-option-head="([^"]+)"', html)
 
 
-def hidden_fields(html: str, key: str, marker: str) -> list[tuple[str, str]]:
-    """The hidden inputs of option `key`'s form marked `marker` (data-option-use/propose)."""
+def hidden_fields(html: str, key: str) -> list[tuple[str, str]]:
+    """The hidden inputs of option `key`'s form (which "Use" and "Propose" both submit)."""
     start = html.index(f'data-option-actions="{key}"')
     end = html.index("</td>", start)
     part = html[start:end]
-    part = part[part.index(marker):]
-    form = part[:part.index("</form>")]
+    form = part[part.index("data-option-use"):part.index("</form>")]
     return re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form)
+
+
+def propose_button(html: str, key: str) -> str:
+    start = html.index(f'data-option-actions="{key}"')
+    part = html[start:html.index("</td>", start)]
+    m = re.search(r'<form [^>]*id="([^"]+)"', part)
+    button = re.search(r'<button type="submit" form="([^"]+)" formaction="([^"]+)"', part)
+    assert m and button and button.group(1) == m.group(1), "Propose submits the option's form"
+    return button.group(2)
 
 
 def as_post(fields: list[tuple[str, str]]) -> dict:
@@ -299,7 +307,7 @@ def test_the_page_offers_the_grid_with_the_setting(agent_client, debtor, setting
 def test_use_carries_the_options_input_into_the_calculator(agent_client, agent_user, debtor):
     html = htmx(agent_client, url(debtor), grid_data(
         debtor, invoice_fee="29.00", registration_fee="150.00")).content.decode()
-    fields = hidden_fields(html, "months-18", "data-option-use")
+    fields = hidden_fields(html, "months-18")
     assert ("number_of_payments", "18") in fields and ("invoice_fee", "29.00") in fields
     page = agent_client.post(f"/debtors/{debtor['debtorGuid']}/plans/new", as_post(fields))
     assert page.status_code == 200
@@ -315,10 +323,12 @@ def test_use_carries_the_options_input_into_the_calculator(agent_client, agent_u
 def test_propose_carries_the_options_input_to_a_proposal(agent_client, debtor, sandbox_api):
     html = htmx(agent_client, url(debtor), grid_data(
         debtor, by="amount", number_of_payments="", amount="500.00")).content.decode()
-    fields = hidden_fields(html, "amount-550.00", "data-option-propose")
+    fields = hidden_fields(html, "amount-550.00")
+    target = propose_button(html, "amount-550.00")
+    assert target == f"/debtors/{debtor['debtorGuid']}/plans/new/propose"
     data = as_post(fields)
     data["note"] = ["Chose the +10 % option"]
-    response = agent_client.post(f"/debtors/{debtor['debtorGuid']}/plans/new/propose", data)
+    response = agent_client.post(target, data)
     assert response.status_code == 302
     proposal = PlanProposal.objects.get()
     assert proposal.note == "Chose the +10 % option"
@@ -329,9 +339,10 @@ def test_propose_carries_the_options_input_to_a_proposal(agent_client, debtor, s
                                                            "total_amount"))
 
 
-def test_supervisors_see_propose_only_with_the_permission(supervisor_client, debtor):
+def test_supervisors_may_propose_from_the_grid_too(supervisor_client, debtor):
     html = htmx(supervisor_client, url(debtor), grid_data(debtor)).content.decode()
-    assert html.count("data-option-propose") == len(MONTHS)
+    assert html.count("data-option-propose>") == len(MONTHS)
+    assert html.count("data-option-propose-button>") == len(MONTHS)
 
 
 def test_a_user_without_the_calculators_permission_is_refused(
