@@ -22,16 +22,24 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pages import PageRun, form_fields, replay, timed_load
-from stack import DEFAULT_CACHE_URL, StackOptions, p50, p95, pick_portfolio, running_stack
+from stack import (
+    DEFAULT_CACHE_URL,
+    Portfolio,
+    Session,
+    Stack,
+    StackOptions,
+    p50,
+    p95,
+    pick_portfolio,
+    running_stack,
+)
 
 TARGET = 1.5
 MONTHS = "6, 12, 18, 24, 36, 48"
 OPTIONS = 6
 
 
-def measure(stack, portfolio, runs: int) -> PageRun:
-    from stack import Session
-
+def measure(stack: Stack, portfolio: Portfolio, runs: int) -> PageRun:
     agent = Session(stack.app_url)
     agent.sign_in("agent")
     people = portfolio.people[:10]
@@ -69,7 +77,7 @@ def measure(stack, portfolio, runs: int) -> PageRun:
     return run
 
 
-def report(stack, run: PageRun) -> bool:
+def report(stack: Stack, run: PageRun) -> bool:
     o = stack.options
     ratio50 = p50(run.page_ms) / p50(run.baseline_ms)
     ratio95 = p95(run.page_ms) / p95(run.baseline_ms)

@@ -20,7 +20,7 @@ from django import forms
 from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from backoffice import upstream
 from backoffice.gateway import (
@@ -58,8 +58,8 @@ class OptionsForm(DescribedFieldsMixin, forms.Form):
     option_by = forms.ChoiceField(
         label=gettext_lazy("Vary"), initial=BY_MONTHS,
         widget=forms.RadioSelect(attrs={"form": "plan-form"}),
-        choices=[(BY_MONTHS, gettext_lazy("the number of payments")),
-                 (BY_AMOUNT, gettext_lazy("the instalment: 20 % and 10 % below and above the "
+        choices=[(BY_MONTHS, gettext_lazy("Duration: the numbers of payments given")),
+                 (BY_AMOUNT, gettext_lazy("Instalment: 20 % and 10 % below and above the "
                                           "amount typed"))],
     )
     option_months = forms.CharField(
@@ -162,7 +162,7 @@ def plan_option_specs(*, base: PlanInput, by: str, months: Sequence[int] = ()
     if by == BY_MONTHS:
         return [OptionSpec(
             key=f"months-{count}",
-            label=_("%(count)s payments") % {"count": count},
+            label=ngettext("%(count)s payment", "%(count)s payments", count) % {"count": count},
             data=replace(base, number_of_payments=count,
                          amount=None if one_of else base.amount))
             for count in months[:MAX_OPTIONS]]
@@ -195,7 +195,8 @@ def _why_refused(error: GatewayError) -> str:
     return upstream.refusal_message(error)
 
 
-def plan_options_calculate(*, debtor_guid: str, specs: Sequence[OptionSpec]) -> OptionsGrid:
+def plan_options_calculate(*, debtor_guid: str, by: str, specs: Sequence[OptionSpec]
+                           ) -> OptionsGrid:
     """Every alternative through P6, side by side (one fan-out part per option)."""
     parts = gather({spec.key: (lambda data=spec.data: selectors.plan_calculate(
         debtor_guid=debtor_guid, data=data)) for spec in specs})
@@ -211,8 +212,7 @@ def plan_options_calculate(*, debtor_guid: str, specs: Sequence[OptionSpec]) -> 
             options.append(PlanOption(**base, fault=part.error))
         else:
             raise part.error  # a bug, not an upstream answer
-    return OptionsGrid(by=BY_AMOUNT if specs and specs[0].key.startswith("amount")
-                       else BY_MONTHS, options=_marked(options))
+    return OptionsGrid(by=by, options=_marked(options))
 
 
 def _marked(options: list[PlanOption]) -> tuple[PlanOption, ...]:

@@ -24,11 +24,9 @@ from plans.views.calculator import Calculation, _context, _page, _setup_or_error
 
 def _render(request: HttpRequest, guid: str, calc: Calculation, options_form: options.OptionsForm,
             grid: options.OptionsGrid | None, *, status: int = 200) -> HttpResponse:
-    extra: dict[str, Any] = {"options_form": options_form, "options_grid": grid,
-                             "options_shown": True}
+    extra: dict[str, Any] = {"options_form": options_form, "options_grid": grid}
     if not is_fragment(request):
-        if calc.form.is_bound and calc.form.is_valid() and calc.formset.is_valid() \
-                and not calc.form.errors:
+        if calc.form.is_valid() and calc.formset.is_valid():
             calc.run(guid)  # the page without JavaScript shows the current plan as well
         return _page(request, guid, calc, status=status, **extra)
     return render(request, "plans/options.html#response",
@@ -63,12 +61,12 @@ def plan_options(request: HttpRequest, guid) -> HttpResponse:
         calc.form.add_error(field, message)
     if errors:
         return _render(request, guid, calc, options_form, None, status=upstream.INVALID)
-    grid = options.plan_options_calculate(debtor_guid=guid, specs=specs)
+    grid = options.plan_options_calculate(debtor_guid=guid, by=by, specs=specs)
     if grid.fault is not None:
         if is_fragment(request):
             return upstream.banner_fragment(request, upstream.upstream_banner(grid.fault),
                                             grid.fault)
         calc.upstream = grid.fault
         return _page(request, guid, calc, status=upstream.UNAVAILABLE,
-                     options_form=options_form, options_grid=None, options_shown=True)
+                     options_form=options_form, options_grid=None)
     return _render(request, guid, calc, options_form, grid)

@@ -296,6 +296,18 @@ def test_a_plain_post_renders_the_page_with_the_grid(agent_client, agent_user, d
     assert response["Vary"] and "HX-Request" in response["Vary"]
 
 
+def test_a_plain_post_with_a_forbidden_duration_keeps_the_page(agent_client, debtor,
+                                                               calculate_calls):
+    response = agent_client.post(url(debtor), grid_data(debtor, months="6, 12, 999"))
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "<html" in html and "data-options-grid" not in html
+    assert "999 is not possible" in field_errors(html, "id_option_months")
+    assert 'value="6, 12, 999"' in html
+    assert len(calculate_calls) == 1  # the calculator's own plan only, no option
+    assert calculate_calls[0].number_of_payments == 12
+
+
 def test_the_page_offers_the_grid_with_the_setting(agent_client, debtor, settings):
     settings.PLAN_OPTION_MONTHS = ["3", "9", "15"]
     html = agent_client.get(f"/debtors/{debtor['debtorGuid']}/plans/new").content.decode()
