@@ -392,6 +392,8 @@ PLAN_SETTLEMENT = {
     "supervisor_max_discount": Decimal(env_str("PLAN_SETTLEMENT_SUPERVISOR_MAX_DISCOUNT", "30")),
     "supervisor_max_payments": env_int("PLAN_SETTLEMENT_SUPERVISOR_MAX_PAYMENTS", 12),
 }
+# The numbers of payments the calculator's options grid offers side by side (3 to 6).
+PLAN_OPTION_MONTHS = env_list("PLAN_OPTION_MONTHS", ["6", "12", "18", "24", "36", "48"])
 # The agency named as a party on printed payment plan agreements.
 PLAN_AGREEMENT_AGENCY = {
     "name": env_str("AGENCY_NAME", "Collect Desk Agency AB"),

@@ -27,6 +27,7 @@ run bench/my_day.py
 run bench/load.py
 if [ "${1:-}" != "--quick" ]; then
   run bench/plan_render.py
+  run bench/options_grid.py
   run bench/sandbox_list.py
   run bench/audit_list.py
   run bench/audit_verify.py

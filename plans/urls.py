@@ -22,6 +22,7 @@ urlpatterns = [
     path(_D + "new/statement", views.statement, name="statement"),
     path(_D + "settle", views.settlement_offer, name="settlement"),
     path(_D + "settle/propose", views.settlement_propose, name="settlement-propose"),
+    path(_D + "new/options", views.plan_options, name="options"),
     path(_P + "payments", views.edit_payments, name="edit-payments"),
     path(_P + "withdraw", views.withdraw, name="withdraw"),
     path(_P + "agreement", views.agreement, name="agreement"),

@@ -4,6 +4,7 @@ from plans.views.afford import statement
 from plans.views.approvals import approvals, approve, my_proposals, proposal_detail, reject
 from plans.views.calculator import calculator, propose
 from plans.views.debtor import agreement, debtor_plans, edit_payments, withdraw
+from plans.views.options import plan_options
 from plans.views.reschedule import (
     reschedule_approve,
     reschedule_detail,
@@ -21,6 +22,7 @@ __all__ = [
     "debtor_plans",
     "edit_payments",
     "my_proposals",
+    "plan_options",
     "proposal_detail",
     "propose",
     "reject",

@@ -108,6 +108,7 @@ EXPECTED: dict[str, tuple] = {
     "debtors/<uuid:guid>/plans/new/statement": (L, 405, 405, 405),
     "debtors/<uuid:guid>/plans/settle": (L, 200, 200, 200),
     "debtors/<uuid:guid>/plans/settle/propose": (L, 405, 405, 405),
+    "debtors/<uuid:guid>/plans/new/options": (L, 405, 405, 405),
     "debtors/<uuid:guid>/plans/<uuid:plan_guid>/payments": (L, 200, 200, 200),
     "debtors/<uuid:guid>/plans/<uuid:plan_guid>/withdraw": (L, 405, 405, 405),
     "debtors/<uuid:guid>/plans/<uuid:plan_guid>/agreement": (L, 200, 200, 200),
