@@ -15,10 +15,9 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from backoffice import guards, roles, upstream
-from backoffice.gateway import GatewayError
 from backoffice.htmx import is_fragment
 from plans.afford import USE_FIELD, StatementPanel, use_suggestion
-from plans.views.calculator import Calculation, _page, _setup_or_error, _unavailable_page
+from plans.views.calculator import Calculation, calculator_page, setup_or_response
 
 
 def _currency(request: HttpRequest) -> str:
@@ -38,9 +37,9 @@ def statement(request: HttpRequest, guid) -> HttpResponse:
     if is_fragment(request):
         return render(request, "plans/afford_statement.html#statement-response",
                       {"statement": panel, "debtor_guid": guid}, status=status)
-    setup = _setup_or_error(request, guid)
-    if isinstance(setup, GatewayError):
-        return _unavailable_page(request, guid, setup)
+    setup = setup_or_response(request, guid)
+    if isinstance(setup, HttpResponse):
+        return setup
     panel.currency = setup.currency
     data = request.POST
     if request.POST.get(USE_FIELD) and panel.suggestion is not None:
@@ -48,4 +47,4 @@ def statement(request: HttpRequest, guid) -> HttpResponse:
     calc = Calculation(setup, data).run(guid)
     if status == 200 and not calc.form.is_valid():
         status = upstream.INVALID
-    return _page(request, guid, calc, statement=panel, status=status)
+    return calculator_page(request, guid, calc, statement=panel, status=status)

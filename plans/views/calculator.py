@@ -107,13 +107,13 @@ class Calculation:
         return [str(e) for e in self.form.non_field_errors()]
 
 
-def _type_options(form: CalculatorForm) -> list[dict[str, Any]]:
+def plan_type_options(form: CalculatorForm) -> list[dict[str, Any]]:
     value = str(form["payment_plan_type"].value() or "")
     return [{"value": str(v), "label": label, "help": PLAN_TYPE_HELP[v],
              "checked": str(v) == value} for v, label in form.fields["payment_plan_type"].choices]
 
 
-def _context(request: HttpRequest, guid: str, calc: Calculation, **extra: Any
+def calculator_context(request: HttpRequest, guid: str, calc: Calculation, **extra: Any
              ) -> dict[str, Any]:
     plan = calc.plan
     form = calc.form
@@ -131,7 +131,7 @@ def _context(request: HttpRequest, guid: str, calc: Calculation, **extra: Any
         "calc": calc,
         "form": form,
         "formset": calc.formset,
-        "type_options": _type_options(form),
+        "type_options": plan_type_options(form),
         "selected_cases": [str(v) for v in (form["cases"].value() or [])],
         "needs": plan_type_needs(chosen),
         "plan": plan,
@@ -166,9 +166,9 @@ def _setup_or_error(request: HttpRequest, guid: str, *, proposing: bool = False
         return exc
 
 
-def _page(request: HttpRequest, guid: str, calc: Calculation, *, status: int = 200,
+def calculator_page(request: HttpRequest, guid: str, calc: Calculation, *, status: int = 200,
           **extra: Any) -> HttpResponse:
-    context = _context(request, guid, calc, **extra)
+    context = calculator_context(request, guid, calc, **extra)
     if calc.upstream is not None:
         context["banner"] = upstream.upstream_banner(calc.upstream)
     return render(request, "plans/calculator.html", context, status=status)
@@ -179,6 +179,18 @@ def _unavailable_page(request: HttpRequest, guid: str, error: GatewayError) -> H
                "banner": upstream.upstream_banner(error, retry_url=request.get_full_path())}
     return render(request, "plans/calculator_unavailable.html", context,
                   status=upstream.UNAVAILABLE)
+
+
+def setup_or_response(request: HttpRequest, guid: str, *, proposing: bool = False
+                      ) -> CalculatorSetup | HttpResponse:
+    """The calculator's setup (see `_setup_or_error`), or the answer to give when Aptic cannot
+    be read: the banner for htmx, else the page that says so with a retry."""
+    setup = _setup_or_error(request, guid, proposing=proposing)
+    if not isinstance(setup, GatewayError):
+        return setup
+    if is_fragment(request):
+        return upstream.banner_fragment(request, upstream.upstream_banner(setup), setup)
+    return _unavailable_page(request, guid, setup)
 
 
 PIN_ACTIONS = ("pin", "unpin")
@@ -194,11 +206,9 @@ def calculator(request: HttpRequest, guid) -> HttpResponse:
     the current result's figures (into hidden fields) to compare the next ones with, or clear
     them."""
     guid = str(guid)
-    setup = _setup_or_error(request, guid)
-    if isinstance(setup, GatewayError):
-        if is_fragment(request):
-            return upstream.banner_fragment(request, upstream.upstream_banner(setup), setup)
-        return _unavailable_page(request, guid, setup)
+    setup = setup_or_response(request, guid)
+    if isinstance(setup, HttpResponse):
+        return setup
     if not setup.cases:
         return render(request, "plans/calculator.html", {
             "debtor_guid": guid, "setup": setup, "debtor": setup.debtor, "no_cases": True,
@@ -212,12 +222,12 @@ def calculator(request: HttpRequest, guid) -> HttpResponse:
     elif pin == "pin" and calc.plan is not None:
         extra["pinned"] = plan_figures(calc.plan)
     if not is_fragment(request):
-        return _page(request, guid, calc, **extra)
+        return calculator_page(request, guid, calc, **extra)
     if calc.upstream is not None:
         return upstream.banner_fragment(request, upstream.upstream_banner(calc.upstream),
                                         calc.upstream)
     return render(request, "plans/calculator.html#calculate-response",
-                  _context(request, guid, calc, **extra))
+                  calculator_context(request, guid, calc, **extra))
 
 
 @require_POST
@@ -226,9 +236,9 @@ def propose(request: HttpRequest, guid) -> HttpResponse:
     """Creates the calculated plan as a proposal (and, under the optional policy and when
     asked, activates it at once); back to the calculator with the input kept on failure."""
     guid = str(guid)
-    setup = _setup_or_error(request, guid, proposing=True)
-    if isinstance(setup, GatewayError):
-        return _unavailable_page(request, guid, setup)
+    setup = setup_or_response(request, guid, proposing=True)
+    if isinstance(setup, HttpResponse):
+        return setup
     calc = Calculation(setup, request.POST)
     note_form = ProposeForm(request.POST)
     statement = afford.StatementPanel(request.POST, currency=setup.currency)
@@ -236,7 +246,7 @@ def propose(request: HttpRequest, guid) -> HttpResponse:
                     statement.is_valid()])
     if not forms_ok:
         calc.run(guid)  # shows the figures when only the note or the statement was wrong
-        return _page(request, guid, calc, note_form=note_form, statement=statement,
+        return calculator_page(request, guid, calc, note_form=note_form, statement=statement,
                      status=upstream.INVALID)
     sent = calc.formset.filled_forms()
     try:
@@ -247,16 +257,16 @@ def propose(request: HttpRequest, guid) -> HttpResponse:
     except GatewayError as exc:
         calc.failed(exc, sent)
         status = upstream.place(exc).status
-        return _page(request, guid, calc, note_form=note_form, statement=statement,
+        return calculator_page(request, guid, calc, note_form=note_form, statement=statement,
                      status=status)
     afford.statement_create(actor=request.user, proposal=proposal, panel=statement)
     if request.POST.get("activate"):
-        return _activate_directly(request, proposal)
+        return activate_directly(request, proposal)
     messages.success(request, _("The plan was proposed and waits for approval."))
     return redirect("plans:proposal", pk=proposal.pk)
 
 
-def _activate_directly(request: HttpRequest, proposal) -> HttpResponse:
+def activate_directly(request: HttpRequest, proposal) -> HttpResponse:
     target = reverse("plans:proposal", args=[proposal.pk])
     try:
         services.plan_activate_direct(actor=request.user, proposal=proposal)

@@ -16,10 +16,14 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from backoffice import guards, roles, upstream
-from backoffice.gateway import GatewayError
 from backoffice.htmx import is_fragment
 from plans import options
-from plans.views.calculator import Calculation, _context, _page, _setup_or_error, _unavailable_page
+from plans.views.calculator import (
+    Calculation,
+    calculator_context,
+    calculator_page,
+    setup_or_response,
+)
 
 
 def _render(request: HttpRequest, guid: str, calc: Calculation, options_form: options.OptionsForm,
@@ -28,9 +32,9 @@ def _render(request: HttpRequest, guid: str, calc: Calculation, options_form: op
     if not is_fragment(request):
         if calc.form.is_valid() and calc.formset.is_valid():
             calc.run(guid)  # the page without JavaScript shows the current plan as well
-        return _page(request, guid, calc, status=status, **extra)
+        return calculator_page(request, guid, calc, status=status, **extra)
     return render(request, "plans/options.html#response",
-                  _context(request, guid, calc, **extra), status=status)
+                  calculator_context(request, guid, calc, **extra), status=status)
 
 
 @require_POST
@@ -39,11 +43,9 @@ def _render(request: HttpRequest, guid: str, calc: Calculation, options_form: op
 def plan_options(request: HttpRequest, guid) -> HttpResponse:
     """The options grid of the posted calculator terms (nothing is stored)."""
     guid = str(guid)
-    setup = _setup_or_error(request, guid)
-    if isinstance(setup, GatewayError):
-        if is_fragment(request):
-            return upstream.banner_fragment(request, upstream.upstream_banner(setup), setup)
-        return _unavailable_page(request, guid, setup)
+    setup = setup_or_response(request, guid)
+    if isinstance(setup, HttpResponse):
+        return setup
     if not setup.cases:
         return redirect("plans:calculator", guid=guid)
     calc = Calculation(setup, request.POST)
@@ -67,6 +69,6 @@ def plan_options(request: HttpRequest, guid) -> HttpResponse:
             return upstream.banner_fragment(request, upstream.upstream_banner(grid.fault),
                                             grid.fault)
         calc.upstream = grid.fault
-        return _page(request, guid, calc, status=upstream.UNAVAILABLE,
+        return calculator_page(request, guid, calc, status=upstream.UNAVAILABLE,
                      options_form=options_form, options_grid=None)
     return _render(request, guid, calc, options_form, grid)

@@ -28,7 +28,7 @@ from plans.compare import plan_figures
 from plans.forms import CalculatorForm, ProposeForm, RejectForm, payment_formset, plan_type_needs
 from plans.reschedule_models import Reschedule
 from plans.reschedule_selectors import reschedule_comparison
-from plans.views.calculator import _type_options
+from plans.views.calculator import plan_type_options
 from plans.views.common import debtor_page_url
 
 
@@ -71,7 +71,7 @@ def _form_page(request: HttpRequest, guid: str, old: PaymentPlan, setup: Any,
         "figures": plan_figures(old), "currency": old.currency_code or setup.currency,
         "cases": [c for c in setup.cases_under_plan if c.case_guid in covered],
         "form": form, "formset": formset, "note_form": note_form,
-        "type_options": _type_options(form), "needs": plan_type_needs(chosen),
+        "type_options": plan_type_options(form), "needs": plan_type_needs(chosen),
         "debtor_url": debtor_page_url(guid), **extra,
     }, status=status)
 

@@ -21,7 +21,7 @@ from plans import settlement, settlement_services
 from plans.selectors import CalculatorSetup
 from plans.settlement_forms import SettlementForm
 from plans.settlement_services import SettlementFigures, SettlementRefused
-from plans.views.calculator import _activate_directly, _setup_or_error, _unavailable_page
+from plans.views.calculator import activate_directly, setup_or_response
 from plans.views.common import debtor_page_url
 
 TEMPLATE = "plans/settlement.html"
@@ -137,11 +137,9 @@ def settlement_offer(request: HttpRequest, guid) -> HttpResponse:
     (nothing stored): htmx gets the result with out-of-band field errors, a plain POST the
     page."""
     guid = str(guid)
-    setup = _setup_or_error(request, guid)
-    if isinstance(setup, GatewayError):
-        if is_fragment(request):
-            return upstream.banner_fragment(request, upstream.upstream_banner(setup), setup)
-        return _unavailable_page(request, guid, setup)
+    setup = setup_or_response(request, guid)
+    if isinstance(setup, HttpResponse):
+        return setup
     if not setup.cases:
         return render(request, TEMPLATE, {"debtor_guid": guid, "setup": setup,
                                           "debtor": setup.debtor, "no_cases": True,
@@ -162,9 +160,9 @@ def settlement_propose(request: HttpRequest, guid) -> HttpResponse:
     """Proposes the offer (and, when asked and within the agent's limits, activates it);
     back to the page with the input kept when it is refused or fails."""
     guid = str(guid)
-    setup = _setup_or_error(request, guid, proposing=True)
-    if isinstance(setup, GatewayError):
-        return _unavailable_page(request, guid, setup)
+    setup = setup_or_response(request, guid, proposing=True)
+    if isinstance(setup, HttpResponse):
+        return setup
     offer = Offer(setup, request.POST)
     if not offer.form.is_valid():
         return _page(request, guid, offer, status=upstream.INVALID)
@@ -182,6 +180,6 @@ def settlement_propose(request: HttpRequest, guid) -> HttpResponse:
         offer.failed(exc)
         return _page(request, guid, offer, status=upstream.place(exc).status)
     if request.POST.get("activate"):
-        return _activate_directly(request, proposal)
+        return activate_directly(request, proposal)
     messages.success(request, _("The settlement was proposed and waits for approval."))
     return redirect("plans:proposal", pk=proposal.pk)
