@@ -142,7 +142,7 @@ AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 1825)
 # The count on a navigation item: a function of the signed-in user, per item key.
 NAV_BADGES = {
     "work": "work.selectors.my_day_count",
-    "approvals": "plans.selectors.proposal_pending_count",
+    "approvals": "plans.selectors.approvals_waiting_count",
 }
 
 # --- Databases and cache ----------------------------------------------------------------------

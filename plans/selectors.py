@@ -26,6 +26,7 @@ from backoffice.gateway import (
     get_gateway,
 )
 from plans.models import PlanProposal
+from plans.reschedule_models import Reschedule
 
 ZERO = Decimal("0.00")
 
@@ -36,6 +37,15 @@ ZERO = Decimal("0.00")
 def proposal_pending_count(*, user: Any = None) -> int:
     """Proposals waiting for a decision (the navigation badge): one indexed COUNT."""
     return PlanProposal.objects.open().count()
+
+
+def approvals_waiting_count(*, user: Any = None) -> int:
+    """What waits for a supervisor (the navigation badge): open proposals, and reschedules
+    pending approval or interrupted. One query (a UNION ALL counted)."""
+    waiting = (Reschedule.Status.PENDING, Reschedule.Status.INTERRUPTED)
+    return (PlanProposal.objects.open().values("pk")
+            .union(Reschedule.objects.filter(status__in=waiting).values("pk"), all=True)
+            .count())
 
 
 def proposal_queue_list(*, proposer_id: int | None = None, currency: str = "",

@@ -3,6 +3,7 @@ P2 + P7), interrupted and resumed, refused, raced; against the sandbox over real
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -428,3 +429,24 @@ def test_resume_after_a_lost_create_answer_activates_that_plan_instead_of_a_seco
     assert [(p["paymentPlanGuid"], p["active"]) for p in _plans(sandbox_api, debtor)] == [
         (record.new_plan_guid, 1)]
     assert len(audit_entries("plan.create")) == 1  # the one attempt; no second plan
+
+
+def test_the_approvals_badge_counts_reschedules_waiting_for_a_supervisor(
+        agent_client, supervisor_client, debtor, active_plan, sandbox_api, short_retries):
+    def badge() -> str:
+        nav = supervisor_client.get("/work/").content.decode()
+        found = re.search(r'href="/approvals/"[^>]*>.*?<span class="badge"[^>]*>(\d+)</span>',
+                          nav, re.S)
+        return found.group(1) if found else "0"
+
+    assert badge() == "0"
+    record = propose_reschedule(agent_client, debtor, active_plan)
+    assert badge() == "1"  # pending approval
+    sandbox_api.set_faults(status=503, methods=["POST"], paths=[ACTIVATE])
+    supervisor_client.post(f"/reschedules/{record.pk}/approve")
+    sandbox_api.clear_faults()
+    record.refresh_from_db()
+    assert record.status == Status.INTERRUPTED
+    assert badge() == "1"  # interrupted: still waiting for a supervisor's resume
+    assert supervisor_client.post(f"/reschedules/{record.pk}/resume").status_code == 302
+    assert badge() == "0"
