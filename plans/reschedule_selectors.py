@@ -30,6 +30,12 @@ def reschedule_queue_list() -> QuerySet[Reschedule]:
             .order_by("urgent", "created_at", "id"))
 
 
+def reschedule_proposer_list(*, proposed_by: Any, limit: int = 20) -> list[Reschedule]:
+    """The reschedules `proposed_by` proposed, newest first (for "My proposals")."""
+    return list(Reschedule.objects.filter(proposed_by=proposed_by)
+                .order_by("-created_at", "-id")[:limit])
+
+
 def reschedule_debtor_list(*, debtor_guid: str) -> list[Reschedule]:
     """The debtor's open reschedules (for the plans panel)."""
     return list(Reschedule.objects.open().filter(debtor_guid=debtor_guid)

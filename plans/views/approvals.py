@@ -20,6 +20,7 @@ from plans.chart import plan_chart_svg
 from plans.compare import plan_differences, plan_figures
 from plans.forms import QueueFilterForm, RejectForm
 from plans.models import PlanProposal
+from plans.reschedule_selectors import reschedule_proposer_list
 from plans.views.common import debtor_page_url, safe_next
 
 QUEUE_PAGE_SIZE = 50
@@ -49,8 +50,9 @@ def approvals(request: HttpRequest) -> HttpResponse:
 def my_proposals(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.proposal_list(proposed_by=request.user), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page"))
-    return render(request, "plans/my_proposals.html",
-                  {"page_obj": page, "proposals": page.object_list})
+    return render(request, "plans/my_proposals.html", {
+        "page_obj": page, "proposals": page.object_list,
+        "reschedules": reschedule_proposer_list(proposed_by=request.user)})
 
 
 def _visible_proposal(request: HttpRequest, pk: int) -> PlanProposal:

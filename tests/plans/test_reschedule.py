@@ -450,3 +450,14 @@ def test_the_approvals_badge_counts_reschedules_waiting_for_a_supervisor(
     assert badge() == "1"  # interrupted: still waiting for a supervisor's resume
     assert supervisor_client.post(f"/reschedules/{record.pk}/resume").status_code == 302
     assert badge() == "0"
+
+
+def test_my_proposals_lists_the_agents_own_reschedules(agent_client, client, agent2_user,
+                                                       debtor, active_plan, sandbox_api):
+    record = propose_reschedule(agent_client, debtor, active_plan)
+    mine = agent_client.get("/proposals/mine/").content.decode()
+    assert f'data-my-reschedule="{record.pk}"' in mine
+    assert "Reschedule pending approval" in mine
+    assert f'href="/reschedules/{record.pk}/"' in mine
+    client.force_login(agent2_user)
+    assert "data-my-reschedule" not in client.get("/proposals/mine/").content.decode()
