@@ -4,8 +4,8 @@
 
 Starts the stack of bench/stack.py (its sandbox, seeded, with no latency added: only CPU is
 of interest here), then serves the pages in this very process through Django's test client,
-in the production settings the stack gives gunicorn: the debtor search, the 360 of a person
-and one recalculation in the calculator, each `--runs` times after a warm-up. The fan-out's
+in the production settings the stack gives gunicorn: the debtor search, the 360 of a person,
+one recalculation in the calculator and a six-option grid, each `--runs` times after a warm-up. The fan-out's
 parts run inline on the profiled thread (cProfile sees one thread). Per page it prints the
 CPU per load, the SQL queries and Redis commands per load, and the top functions.
 """
@@ -98,6 +98,10 @@ def profile(portfolio, args) -> None:
         "calculator": lambda i: client.post(
             f"/debtors/{list(forms)[i % len(forms)]}/plans/new",
             data=forms[list(forms)[i % len(forms)]], headers={"HX-Request": "true"}),
+        "options grid": lambda i: client.post(
+            f"/debtors/{list(forms)[i % len(forms)]}/plans/new/options",
+            data={**forms[list(forms)[i % len(forms)]], "option_by": "months",
+                  "option_months": "6, 12, 18, 24, 36, 48"}, headers={"HX-Request": "true"}),
     }
     for name, load in pages.items():
         for i in range(5):
