@@ -5,9 +5,10 @@
 Starts the stack of bench/stack.py (its sandbox, seeded, with no latency added: only CPU is
 of interest here), then serves the pages in this very process through Django's test client,
 in the production settings the stack gives gunicorn: the debtor search, the 360 of a person,
-one recalculation in the calculator and a six-option grid, each `--runs` times after a warm-up. The fan-out's
-parts run inline on the profiled thread (cProfile sees one thread). Per page it prints the
-CPU per load, the SQL queries and Redis commands per load, and the top functions.
+one recalculation in the calculator and a six-option grid, each `--runs` times after a
+warm-up. The fan-out's parts run inline on the profiled thread (cProfile sees one thread).
+Per page it prints the CPU per load, the SQL queries and Redis commands per load, and the
+top functions.
 """
 
 from __future__ import annotations
