@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from backoffice.audit.models import AuditEntry
 from backoffice.audit.services import audit_record
 from backoffice.gateway import (
+    Conflict,
     ConnectionFailed,
     F,
     GatewayError,
@@ -231,6 +232,14 @@ def _created_unseen(record: Reschedule, gw: Any) -> PaymentPlan | None:
     return unseen[0] if len(unseen) == 1 else None
 
 
+def _is_active(gw: Any, record: Reschedule) -> bool:
+    """The new plan is active upstream (an activation whose answer was lost took effect)."""
+    try:
+        return gw.plan_get(record.debtor_guid, record.new_plan_guid).active == PlanState.ACTIVE
+    except GatewayError:
+        return False
+
+
 def _step_failed(record: Reschedule, error: GatewayError, *, actor: Any,
                  text: str = "") -> RescheduleFailed:
     """Notes the error; after step 1 the record is `interrupted` (the cases have no plan)."""
@@ -272,6 +281,9 @@ def _run(record: Reschedule, *, actor: Any) -> Reschedule:
     if record.step == step.NEW_CREATED:
         try:
             gw.plan_activate(record.debtor_guid, record.new_plan_guid, actor=actor)
+        except Conflict as exc:  # 409: already active after an answer that was lost?
+            if not _is_active(gw, record):
+                raise _step_failed(record, exc, actor=actor) from exc
         except GatewayError as exc:
             raise _step_failed(record, exc, actor=actor) from exc
         try:

@@ -431,6 +431,32 @@ def test_resume_after_a_lost_create_answer_activates_that_plan_instead_of_a_seco
     assert len(audit_entries("plan.create")) == 1  # the one attempt; no second plan
 
 
+def test_resume_after_a_lost_activation_answer_completes_without_a_second_activation(
+        agent_client, supervisor_client, debtor, active_plan, sandbox_api, monkeypatch):
+    from backoffice.gateway import UpstreamTimeout
+
+    record = propose_reschedule(agent_client, debtor, active_plan)
+    original = ApticClient.plan_activate
+
+    def activated_but_answer_lost(self, debtor_guid, plan_guid, **kwargs):
+        original(self, debtor_guid, plan_guid, **kwargs)
+        raise UpstreamTimeout("the answer never came")
+
+    monkeypatch.setattr(ApticClient, "plan_activate", activated_but_answer_lost)
+    assert supervisor_client.post(f"/reschedules/{record.pk}/approve").status_code == 503
+    record.refresh_from_db()
+    assert (record.status, record.step) == (Status.INTERRUPTED, Step.NEW_CREATED)
+    monkeypatch.undo()
+    # Aptic answers the second activation 409 (already active): resume sees the plan active.
+    assert supervisor_client.post(f"/reschedules/{record.pk}/resume").status_code == 302
+    record.refresh_from_db()
+    assert (record.status, record.step) == (Status.COMPLETED, Step.NEW_ACTIVATED)
+    assert upstream_plan(sandbox_api, debtor["debtorGuid"], record.new_plan_guid)["active"] == 1
+    outcomes = [e.outcome for e in audit_entries("plan.activate",
+                                                 target_id=record.new_plan_guid)]
+    assert outcomes == ["ok", "refused"]  # the lost one went through; the repeat was refused
+
+
 def test_the_approvals_badge_counts_reschedules_waiting_for_a_supervisor(
         agent_client, supervisor_client, debtor, active_plan, sandbox_api, short_retries):
     def badge() -> str:
