@@ -111,11 +111,18 @@ def put_field_errors(form: Any, error: ValidationFailed, field_map: Mapping[str,
         form.add_error(None, message)
 
 
+def upstream_banner_html(request: HttpRequest, context: Mapping[str, Any]) -> str:
+    """The page's banner (`context["banner"]`) drawn on its own; empty when there is none."""
+    banner = context.get("banner")
+    if banner is None:
+        return ""
+    return render_to_string("partials/upstream_banner.html", {"banner": banner}, request=request)
+
+
 def banner_fragment(request: HttpRequest, banner: Banner, error: GatewayError) -> HttpResponse:
     """For htmx: the banner alone, re-targeted at #banner (status 200, so htmx swaps it in
     whatever the target was); X-Upstream-Status names the error for scripts and tests."""
-    html = render_to_string("partials/upstream_banner.html", {"banner": banner}, request=request)
-    response = HttpResponse(html)
+    response = HttpResponse(upstream_banner_html(request, {"banner": banner}))
     response["HX-Retarget"] = "#banner"
     response["HX-Reswap"] = "innerHTML"
     response["X-Upstream-Status"] = type(error).__name__

@@ -3,6 +3,7 @@
 The 360 asks Aptic for the debtor, the case summary, the cases, addresses, payment plans and
 extra fields side by side (`gather`), so the page costs about its slowest call; each part
 carries its own error, so a failing part shows its message while the rest of the page works.
+`debtor_360_start` only sends them, so the page can draw its local parts while Aptic answers.
 
 `Panel` is what every list panel of the 360 receives (other apps' panels too): the items and
 the error that stopped them, if any.
@@ -10,7 +11,8 @@ the error that stopped them, if any.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +34,7 @@ from backoffice.gateway import (
     gather,
     get_gateway,
 )
+from backoffice.gateway.fanout import submit_all
 
 # Per-debtor lists are shown whole up to this many rows (the API's largest page).
 PANEL_SIZE = 100
@@ -191,11 +194,11 @@ def _value_or_error(part: Part) -> tuple[Any, GatewayError | None]:
     return None, part.error
 
 
-def debtor_360(*, debtor_guid: str) -> Debtor360:
-    """The debtor and its parts, read concurrently; each part's failure is kept with it."""
+def debtor_360_start(*, debtor_guid: str) -> Pending360:
+    """Sends the 360's reads side by side and returns at once; `.result()` waits for them."""
     gw = get_gateway()
     g = debtor_guid
-    parts = gather(
+    futures = submit_all(
         {
             "debtor": lambda: gw.debtor_get(g),
             "summary": lambda: gw.debtor_summary(g),
@@ -206,19 +209,36 @@ def debtor_360(*, debtor_guid: str) -> Debtor360:
                                                         top=PANEL_SIZE),
         }
     )
-    debtor, debtor_error = _value_or_error(parts["debtor"])
-    summary, summary_error = _value_or_error(parts["summary"])
-    return Debtor360(
-        debtor_guid=g,
-        debtor=debtor,
-        debtor_error=debtor_error,
-        summary=summary,
-        summary_error=summary_error,
-        cases=panel_from(parts["cases"]),
-        addresses=panel_from(parts["addresses"]),
-        plans=panel_from(parts["plans"]),
-        extra_fields=panel_from(parts["extra_fields"]),
-    )
+    return Pending360(debtor_guid=g, futures=futures)
+
+
+@dataclass(frozen=True)
+class Pending360:
+    """The 360's reads on their way; each part's failure is kept with it."""
+
+    debtor_guid: str
+    futures: Mapping[str, Future[Part]]
+
+    def result(self) -> Debtor360:
+        parts = {name: future.result() for name, future in self.futures.items()}
+        debtor, debtor_error = _value_or_error(parts["debtor"])
+        summary, summary_error = _value_or_error(parts["summary"])
+        return Debtor360(
+            debtor_guid=self.debtor_guid,
+            debtor=debtor,
+            debtor_error=debtor_error,
+            summary=summary,
+            summary_error=summary_error,
+            cases=panel_from(parts["cases"]),
+            addresses=panel_from(parts["addresses"]),
+            plans=panel_from(parts["plans"]),
+            extra_fields=panel_from(parts["extra_fields"]),
+        )
+
+
+def debtor_360(*, debtor_guid: str) -> Debtor360:
+    """The debtor and its parts, read concurrently; each part's failure is kept with it."""
+    return debtor_360_start(debtor_guid=debtor_guid).result()
 
 
 def debtor_case(*, debtor_guid: str, case_guid: str) -> Case:

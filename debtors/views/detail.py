@@ -6,6 +6,7 @@ from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -14,7 +15,8 @@ from django_htmx.http import reswap, retarget
 from backoffice import guards, roles
 from backoffice.gateway import Debtor, GatewayError, NotFound
 from backoffice.htmx import is_fragment
-from backoffice.upstream import INVALID, banner_fragment, upstream_banner
+from backoffice.slots import Slots
+from backoffice.upstream import INVALID, banner_fragment, upstream_banner, upstream_banner_html
 from debtors import selectors
 from debtors.forms import RevealForm
 from debtors.views import addresses, extra_fields
@@ -39,7 +41,8 @@ def _profile_context(request: HttpRequest, debtor_guid: str, debtor: Debtor | No
     }
 
 
-def _page_context(request: HttpRequest, view: selectors.Debtor360, **profile) -> dict:
+def _page_context(request: HttpRequest, view: selectors.Debtor360, *,
+                  timeline: dict | None = None, **profile) -> dict:
     guid = view.debtor_guid
     user = request.user
     context = {
@@ -57,7 +60,7 @@ def _page_context(request: HttpRequest, view: selectors.Debtor360, **profile) ->
         **work_panels_context(request, debtor_guid=guid, summary=view.summary,
                               summary_error=view.summary_error, currency=view.currency,
                               debtor_name=view.display_name),
-        **timeline_context(request, guid),
+        **(timeline if timeline is not None else timeline_context(request, guid)),
         "can_edit": roles.user_can(user, roles.EDIT_DEBTORS),
         "can_plan": roles.user_can(user, roles.CALCULATE_PLANS),
         "can_view_audit": roles.user_can(user, roles.VIEW_AUDIT),
@@ -74,11 +77,27 @@ def _page_context(request: HttpRequest, view: selectors.Debtor360, **profile) ->
 @require_GET
 @guards.permission_required(roles.VIEW_DEBTORS)
 def detail(request: HttpRequest, guid: UUID) -> HttpResponse:
-    """The 360: every part read side by side; a failing part shows its own message."""
-    view = selectors.debtor_360(debtor_guid=str(guid))
+    """The 360: every part read side by side; a failing part shows its own message.
+
+    While Aptic answers, the page draws what is local (the header, the navigation, the
+    timeline); the Aptic panels go into their slots once the reads are in."""
+    debtor_guid = str(guid)
+    pending = selectors.debtor_360_start(debtor_guid=debtor_guid)
+    timeline = timeline_context(request, debtor_guid)
+    slots = Slots("title", "banner", "aptic")
+    page = render_to_string("debtors/detail.html",
+                            {"debtor_guid": debtor_guid, **timeline, "slots": slots.marks},
+                            request)
+    view = pending.result()
     if isinstance(view.debtor_error, NotFound):
-        return _not_found(request, str(guid))
-    return render(request, "debtors/detail.html", _page_context(request, view))
+        return _not_found(request, debtor_guid)
+    context = _page_context(request, view, timeline=timeline)
+    return HttpResponse(slots.fill(
+        page,
+        title=render_to_string("debtors/detail.html#title", context, request),
+        banner=upstream_banner_html(request, context),
+        aptic=render_to_string("debtors/detail.html#aptic", context, request),
+    ))
 
 
 @require_GET

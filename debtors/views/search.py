@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import EmptyPage
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -13,7 +14,8 @@ from django_htmx.http import push_url
 from backoffice import guards, roles
 from backoffice.gateway import GatewayError
 from backoffice.htmx import is_fragment
-from backoffice.upstream import upstream_banner
+from backoffice.slots import Slots
+from backoffice.upstream import upstream_banner, upstream_banner_html
 from debtors import selectors
 from debtors.forms import SavedSearchForm, SearchForm
 from debtors.saved_searches import saved_search_list
@@ -38,17 +40,15 @@ def search_url(params: dict[str, str], page: int = 1) -> str:
     return reverse("debtors:search") + (f"?{encoded}" if encoded else "")
 
 
-def _results(request: HttpRequest, form: SearchForm) -> dict:
-    """The results' context: the table with its one page, or why there is none."""
+def _table(request: HttpRequest, form: SearchForm) -> DebtorTable | None:
+    """The results table, its one upstream call already sent; None for an invalid form."""
     if not form.is_valid():
-        return {"table": None}
-    terms, flt = debtor_filter(**form.filter_values())
-    per_page = form.cleaned_data["per_page"]
-    page = _page_number(request.GET.get("page"))
+        return None
+    _terms, flt = debtor_filter(**form.filter_values())
     data = GatewayPageData(
         lambda **kw: selectors.debtor_search(filter=flt, **kw),
-        page=page,
-        per_page=per_page,
+        page=_page_number(request.GET.get("page")),
+        per_page=form.cleaned_data["per_page"],
         order_fields=DEBTOR_ORDER_FIELDS,
         tiebreak="debtor_guid",
         verbose_name="debtor",
@@ -58,10 +58,21 @@ def _results(request: HttpRequest, form: SearchForm) -> dict:
     if form.cleaned_data["sort"]:
         table.order_by = form.cleaned_data["sort"]
     table.request = request
+    data.prefetch()
+    return table
+
+
+def _results(request: HttpRequest, form: SearchForm, table: DebtorTable | None) -> dict:
+    """The results' context: the table with its one page (waiting for it), or why there is
+    none."""
+    if table is None:
+        return {"table": None}
+    terms, _flt = debtor_filter(**form.filter_values())
+    page = table.data.page_number
     context = {"table": table, "terms": terms, "page_number": page, "past_end": None,
                "results_page": None}
     try:
-        table.paginate(per_page=per_page, page=page)
+        table.paginate(per_page=table.data.per_page, page=page)
         context["results_page"] = table.page
     except EmptyPage:
         last = table.paginator.num_pages
@@ -87,29 +98,35 @@ def _table_params(form: SearchForm, table: DebtorTable) -> dict[str, str]:
 @vary_on_headers("HX-Request")
 @guards.permission_required(roles.VIEW_DEBTORS)
 def search(request: HttpRequest) -> HttpResponse:
-    """The search page; an htmx request gets only the `results` partial."""
+    """The search page; an htmx request gets only the `results` partial.
+
+    The page itself is drawn while Aptic answers (its results go into a slot afterwards)."""
     form = SearchForm(request.GET)
-    context = {"form": form, **_results(request, form)}
-    table = context.get("table")
+    table = _table(request, form)  # the upstream call is on its way from here
     params = _table_params(form, table) if table is not None else (
         form.params() if form.is_valid() else {}
     )
-    context["params"] = params
-    context["sort"] = params.get("sort", "")
-    context["save_form"] = SavedSearchForm()
     fragment = is_fragment(request)
-    context["fragment"] = fragment
+    context = {"form": form, "params": params, "sort": params.get("sort", ""),
+               "save_form": SavedSearchForm(), "fragment": fragment}
     if fragment:
+        context.update(_results(request, form, table))
         response = render(request, "debtors/search.html#results", context)
         if context.get("upstream_error") is not None:
             response["X-Upstream-Status"] = type(context["upstream_error"]).__name__
         elif table is not None:
             # The address bar gets the canonical URL of what is shown (no empty parameters).
             push_url(response, search_url(params, context["page_number"]))
-    else:
-        context["saved_searches"] = [
-            (saved, search_url(saved.params)) for saved in saved_search_list(user=request.user)
-        ]
-        response = render(request, "debtors/search.html", context)
-    return response
+        return response
+    context["saved_searches"] = [
+        (saved, search_url(saved.params)) for saved in saved_search_list(user=request.user)
+    ]
+    slots = Slots("results", "banner")
+    page = render_to_string("debtors/search.html", {**context, "slots": slots.marks}, request)
+    context.update(_results(request, form, table))
+    return HttpResponse(slots.fill(
+        page,
+        results=render_to_string("debtors/search.html#results", context, request),
+        banner=upstream_banner_html(request, context),
+    ))
 

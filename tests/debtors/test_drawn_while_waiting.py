@@ -1,0 +1,93 @@
+"""The search page and the debtor 360 draw their local parts while Aptic answers.
+
+Each upstream read below is held until the page has started drawing (Django's test
+`template_rendered` signal names the template), and the drawing waits until a read has been
+sent. Only a page that sends its reads and then draws while they are out passes: one that read
+first and drew afterwards, or drew first and read afterwards, would wait on itself until the
+hold gives up (a few seconds) and the test fails.
+"""
+
+import threading
+
+import pytest
+from django.test.signals import template_rendered
+
+from backoffice.gateway.testing import Recorder, use_transport
+from tests.debtors.made_up import unique_word
+from tests.debtors.pages import rows_html
+
+HOLD_SECONDS = 5
+
+
+class DrawnMeanwhile:
+    """Holds matching upstream requests until `template` has started drawing, and that
+    drawing until a request was sent."""
+
+    def __init__(self, template: str):
+        self.template = template
+        self.sent = threading.Event()
+        self.drawn = threading.Event()
+        self.held: list[bool] = []  # per request: whether the page started drawing
+        self.waited: list[bool] = []  # per drawing: whether a read was out
+
+    def __call__(self, request):
+        self.sent.set()
+        self.held.append(self.drawn.wait(HOLD_SECONDS))
+        return None  # then on to the sandbox
+
+    def on_render(self, sender, template, context, **kwargs):
+        if template.origin and template.origin.template_name == self.template:
+            self.drawn.set()
+            self.waited.append(self.sent.wait(HOLD_SECONDS))
+
+
+@pytest.fixture
+def drawn_meanwhile():
+    watchers = []
+
+    def watch(template: str) -> DrawnMeanwhile:
+        watcher = DrawnMeanwhile(template)
+        template_rendered.connect(watcher.on_render)
+        watchers.append(watcher)
+        return watcher
+
+    yield watch
+    for watcher in watchers:
+        template_rendered.disconnect(watcher.on_render)
+
+
+def test_the_search_page_is_drawn_while_its_one_read_is_on_its_way(
+        aptic, short_retries, sandbox_api, agent_client, drawn_meanwhile):
+    surname = unique_word()
+    sandbox_api.create_debtor(firstname="Bo", lastname=surname)
+    watcher = drawn_meanwhile("base.html")
+    with use_transport(Recorder([("GET", r"^/debtors$", watcher)])) as upstream:
+        response = agent_client.get("/debtors/", {"q": surname})
+    assert response.status_code == 200
+    assert watcher.held == [True] and watcher.waited == [True]
+    assert upstream.calls("GET", "/debtors") == 1
+    assert rows_html(response.content.decode()) == [f"Bo {surname}"]  # filled in afterwards
+
+
+def test_the_360_draws_its_timeline_while_its_six_reads_are_on_their_way(
+        aptic, short_retries, sandbox_api, agent_client, drawn_meanwhile):
+    debtor = sandbox_api.create_debtor(firstname="Bo", lastname=unique_word())
+    watcher = drawn_meanwhile("work/partials/timeline.html")
+    with use_transport(Recorder([("GET", r"^/debtors/", watcher)])):
+        response = agent_client.get(f"/debtors/{debtor['debtorGuid']}/")
+    assert response.status_code == 200
+    assert watcher.held == [True] * 6 and watcher.waited == [True]
+    html = response.content.decode()
+    assert html.count("<!--slot:") == 0
+    assert f"<title>Bo {debtor['lastname']} · Collect Desk</title>" in html
+    assert 'id="debtor-plans"' in html and 'id="timeline"' in html
+
+
+def test_a_failed_search_read_still_shows_the_banner_where_the_page_keeps_it(
+        aptic, short_retries, sandbox_api, agent_client, settings):
+    settings.APTIC_RETRY_ATTEMPTS = 1
+    sandbox_api.set_faults(status=503)
+    html = agent_client.get("/debtors/", {"q": unique_word()}).content.decode()
+    banner_area = html.split('id="banner"', 1)[1].split("</div>", 1)[0]
+    assert "data-upstream-banner" in banner_area
+    assert 'data-results-state="unavailable"' in html
