@@ -143,9 +143,10 @@ DEBTOR_ORDER_FIELDS = {
 
 
 class DebtorTable(Table):
-    """The search results. django-tables2 draws the headers (sorting) and the pagination; the
-    rows come from `body_rows()` through a plain template loop, because the generic per-cell
-    machinery cost more than the rest of the page together (see bench/pages.py)."""
+    """The search results. django-tables2 keeps the columns and the ordering; the headers come
+    from `header_cells()` and the rows from `body_rows()` through plain template loops,
+    because its generic per-cell machinery cost more than the rest of the page together (see
+    bench/pages.py)."""
 
     full_name = Column(verbose_name=_("Name"))
     debtor_reference = Column(verbose_name=_("Reference"))
@@ -172,6 +173,27 @@ class DebtorTable(Table):
     def __init__(self, data: GatewayPageData, *, mask_ids: bool, **kwargs):
         super().__init__(data, **kwargs)
         self.mask_ids = mask_ids
+
+    def header_cells(self) -> list[HeaderCell]:
+        """The column headers: each sortable one links to the same search sorted by it (the
+        other way round if it is the current sort), from the first page."""
+        params = dict(self.request.GET) if getattr(self, "request", None) else {}
+        params.pop(self.prefixed_page_field, None)
+        cells = []
+        for column in self.columns:
+            if not column.orderable:
+                cells.append(HeaderCell(column.header, "", "", ""))
+                continue
+            alias = column.order_by_alias
+            params[self.prefixed_order_by_field] = alias.next
+            if column.is_ordered:
+                state = "descending" if alias.is_descending else "ascending"
+                css = "desc orderable" if alias.is_descending else "asc orderable"
+            else:
+                state, css = "none", "orderable"
+            cells.append(HeaderCell(column.header, "?" + urlencode(params, doseq=True), state,
+                                    css))
+        return cells
 
     def body_rows(self) -> list[DebtorCells]:
         """The current page's rows, one `DebtorCells` each, in the columns' order."""
@@ -200,6 +222,15 @@ class DebtorTable(Table):
             email=record.email or MISSING,
             currency_code=record.currency_code or MISSING,
         )
+
+
+class HeaderCell(NamedTuple):
+    """One column header: its label, and for a sortable column the link and aria-sort."""
+
+    label: str
+    href: str
+    aria_sort: str
+    css_class: str
 
 
 class DebtorCells(NamedTuple):
