@@ -130,6 +130,10 @@ TEMPLATES = [
     },
 ]
 
+# Form widgets drawn by Jinja2 from Django's own widget templates (the same markup; see the
+# module for why).
+FORM_RENDERER = "backoffice.form_renderer.FormRenderer"
+
 # Background jobs: Django's task framework, queued in the database (`manage.py db_worker`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Exports of more audit entries than this are written to a file by a job, not streamed.
