@@ -1,6 +1,6 @@
 """Where the app's CPU goes on the pages of bench/pages.py: cProfile, queries, cache commands.
 
-    .venv/bin/python bench/profile_pages.py [--runs 30] [--top 25] [--sort tottime]
+    .venv/bin/python bench/profile_pages.py [--runs 30] [--top 25] [--sort tottime] [--dump DIR]
 
 Starts the stack of bench/stack.py (its sandbox, seeded, with no latency added: only CPU is
 of interest here), then serves the pages in this very process through Django's test client,
@@ -48,6 +48,9 @@ def main() -> None:
     parser.add_argument("--sort", default="tottime", help="pstats sort key (tottime)")
     parser.add_argument("--debtors", type=int, default=500)
     parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/4")
+    parser.add_argument("--dump", type=Path,
+                        help="also write each page's profile to DIR/<page>.prof")
+    parser.add_argument("--only", help="profile only the pages whose name contains this")
     args = parser.parse_args()
     options = StackOptions(debtors=args.debtors, latency_ms=0, cache_url=args.cache_url)
     with running_stack(options) as stack:
@@ -105,6 +108,8 @@ def profile(portfolio, args) -> None:
                   "option_months": "6, 12, 18, 24, 36, 48"}, headers={"HX-Request": "true"}),
     }
     for name, load in pages.items():
+        if args.only and args.only not in name:
+            continue
         for i in range(5):
             assert load(i).status_code == 200, name
         commands.clear()
@@ -122,6 +127,9 @@ def profile(portfolio, args) -> None:
               f"({', '.join(f'{c} {n / args.runs:g}' for c, n in commands.most_common())})")
         for sql in dict.fromkeys(q["sql"][:110] for q in queries.captured_queries[:12]):
             print(f"    sql: {sql}")
+        if args.dump:
+            args.dump.mkdir(parents=True, exist_ok=True)
+            profiler.dump_stats(args.dump / f"{name.split()[0]}.prof")
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(args.sort).print_stats(
             args.top)

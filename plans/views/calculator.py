@@ -226,8 +226,10 @@ def calculator(request: HttpRequest, guid) -> HttpResponse:
     if calc.upstream is not None:
         return upstream.banner_fragment(request, upstream.upstream_banner(calc.upstream),
                                         calc.upstream)
+    # The result partial shows neither the statement nor the note: not built for it.
     return render(request, "plans/calculator.html#calculate-response",
-                  calculator_context(request, guid, calc, **extra))
+                  calculator_context(request, guid, calc, statement=None, note_form=None,
+                                     **extra))
 
 
 @require_POST
