@@ -237,6 +237,22 @@ class RejectForm(forms.Form):
         return reason
 
 
+class AbandonForm(forms.Form):
+    """Why an interrupted reschedule is ended (kept on the record and in the audit entry)."""
+
+    reason = forms.CharField(
+        label=_("Reason for abandoning"), max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give a reason for abandoning the reschedule.")},
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Give a reason for abandoning the reschedule."))
+        return reason
+
+
 class QueueFilterForm(forms.Form):
     """Filters of the approval queue (a plain form over our own records, read from GET)."""
 

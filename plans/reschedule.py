@@ -13,11 +13,13 @@ Each step is saved (and audited) on the record before the next starts. A failure
 changes nothing: the record stays pending with the error. A failure after it leaves the record
 `interrupted` with the error, shown as "the cases have no active plan" until Resume, which
 starts at the first step not done (a done step is never repeated; after a create whose
-answer was lost, it first looks for the plan that create stored). The gateway audits every
-call with its outcome; our own refusals are audited as `denied`, and every change of the
-record through `_save` (one function). A run claims the row with one conditional UPDATE (as
-plans/claims.py does for proposals), so no transaction is open during a call to Aptic and two
-supervisors cannot run it twice.
+answer was lost, it first looks for the plan that create stored), or Abandon, which closes
+it with a reason and sends nothing upstream (the cases stay without a plan until a new one
+is proposed from the calculator; a created, never activated plan stays a proposal). The
+gateway audits every call with its outcome; our own refusals are audited as `denied`, and
+every change of the record through `_save` (one function). A run claims the row with one
+conditional UPDATE (as plans/claims.py does for proposals), so no transaction is open during
+a call to Aptic and two supervisors cannot run it twice.
 """
 
 from __future__ import annotations
@@ -104,9 +106,11 @@ def _save(record: Reschedule, *, actor: Any, action: str = "reschedule.update",
     return record
 
 
-def _denied(*, actor: Any, action: str, reason: str, debtor_guid: str) -> None:
+def _denied(*, actor: Any, action: str, reason: str, debtor_guid: str,
+            target_id: str = "") -> None:
     audit_record(action=action, outcome=AuditEntry.Outcome.DENIED, actor=actor,
-                 debtor_guid=debtor_guid, target_type="reschedule", reason=reason)
+                 debtor_guid=debtor_guid, target_type="reschedule", target_id=target_id,
+                 reason=reason)
 
 
 def _error_text(error: GatewayError) -> str:
@@ -166,6 +170,33 @@ def reschedule_reject(*, actor: Any, reschedule: Reschedule, reason: str) -> Res
         return _save(record, actor=actor, action="reschedule.reject", audit_reason=reason,
                      status=Reschedule.Status.REJECTED, decided_by=actor,
                      decided_at=timezone.now(), reason=reason)
+
+
+def reschedule_abandon(*, actor: Any, reschedule: Reschedule, reason: str) -> Reschedule:
+    """Ends an approved reschedule that cannot complete (interrupted, or left unfinished by a
+    dead worker), claimed as a run is. Nothing goes upstream: the old plan stays deleted, and
+    a new plan that step 2 created but never activated stays a proposal in Aptic (the record
+    keeps its GUID). Raises RescheduleRefused for an empty reason, RescheduleClosed (audited
+    as `denied`) for a record in another status, RescheduleBusy during someone else's run.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise RescheduleRefused(_("Abandoning needs a reason."))
+    action = "reschedule.abandon"
+    try:
+        with _claimed(reschedule, actor=actor, action=action,
+                      statuses=Reschedule.ABANDONABLE_STATUSES) as record:
+            return _save(record, actor=actor, action=action, audit_reason=reason,
+                         status=Reschedule.Status.ABANDONED, abandoned_by=actor,
+                         abandoned_at=timezone.now(), reason=reason)
+    except RescheduleClosed as exc:
+        status = (Reschedule.objects.filter(pk=reschedule.pk)
+                  .values_list("status", flat=True).first())
+        refusal = (_("This reschedule has not been approved yet: reject it instead.")
+                   if status == Reschedule.Status.PENDING else str(exc))
+        _denied(actor=actor, action=action, reason=refusal,
+                debtor_guid=reschedule.debtor_guid, target_id=str(reschedule.pk))
+        raise RescheduleClosed(refusal) from exc
 
 
 # --- Carrying it out -------------------------------------------------------------------------

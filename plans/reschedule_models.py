@@ -36,6 +36,7 @@ class Reschedule(models.Model):
         INTERRUPTED = "interrupted", gettext_lazy("Rescheduling interrupted")
         COMPLETED = "completed", gettext_lazy("Rescheduled")
         REJECTED = "rejected", gettext_lazy("Reschedule rejected")
+        ABANDONED = "abandoned", gettext_lazy("Reschedule abandoned")
 
     class Step(models.TextChoices):
         NONE = "none", gettext_lazy("Not started")
@@ -44,6 +45,9 @@ class Reschedule(models.Model):
         NEW_ACTIVATED = "new_activated", gettext_lazy("New plan active")
 
     OPEN_STATUSES = (Status.PENDING, Status.APPROVED, Status.INTERRUPTED)
+    # Abandon ends a reschedule that was approved but cannot complete (a pending one is
+    # rejected instead); a run in progress holds its claim, so only a stopped one is ended.
+    ABANDONABLE_STATUSES = (Status.INTERRUPTED, Status.APPROVED)
     # After step 1 the cases have no active plan until the workflow completes.
     UNPLANNED_STEPS = (Step.OLD_DELETED, Step.NEW_CREATED)
 
@@ -79,6 +83,11 @@ class Reschedule(models.Model):
     decided_at = models.DateTimeField(gettext_lazy("decided"), null=True, blank=True)
     reason = models.TextField(gettext_lazy("reason"), blank=True)
     completed_at = models.DateTimeField(gettext_lazy("completed"), null=True, blank=True)
+    abandoned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=gettext_lazy("abandoned by"),
+    )
+    abandoned_at = models.DateTimeField(gettext_lazy("abandoned"), null=True, blank=True)
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=gettext_lazy("being carried out by"),
@@ -113,6 +122,27 @@ class Reschedule(models.Model):
     def leaves_cases_unplanned(self) -> bool:
         """The old plan is gone and the new one is not active: the cases have no plan."""
         return self.is_open and self.step in self.UNPLANNED_STEPS
+
+    @property
+    def is_abandonable(self) -> bool:
+        return self.status in self.ABANDONABLE_STATUSES
+
+    @property
+    def abandoned_unplanned(self) -> bool:
+        """Abandoned after the old plan was deleted: the cases were left with no plan."""
+        return self.status == self.Status.ABANDONED and self.step in self.UNPLANNED_STEPS
+
+    @property
+    def unactivated_plan_guid(self) -> str:
+        """The new plan that step 2 created and that was never activated (abandoned)."""
+        if self.status == self.Status.ABANDONED and self.step == self.Step.NEW_CREATED:
+            return self.new_plan_guid
+        return ""
+
+    @property
+    def case_guids(self) -> tuple[str, ...]:
+        """The cases the reschedule is over (the old plan's, kept in the new terms)."""
+        return tuple(self.new_input.get("cases") or self.old_snapshot.get("cases") or ())
 
     @property
     def terms(self) -> PlanInput:

@@ -3,6 +3,7 @@ new plan side by side."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,9 +14,11 @@ from django.utils.translation import gettext as _
 from backoffice.formatting import money, percent
 from backoffice.gateway import (
     PaymentPlan,
+    PlanState,
     PlanType,
 )
 from plans.compare import PlanFigures, plan_figures
+from plans.models import PlanProposal
 from plans.reschedule_models import Reschedule
 
 DASH = "\u2013"  # a figure not known (yet)
@@ -40,6 +43,31 @@ def reschedule_debtor_list(*, debtor_guid: str) -> list[Reschedule]:
     """The debtor's open reschedules (for the plans panel)."""
     return list(Reschedule.objects.open().filter(debtor_guid=debtor_guid)
                 .select_related("proposed_by").order_by("created_at", "id"))
+
+
+def _abandoned_unplanned() -> QuerySet[Reschedule]:
+    return Reschedule.objects.filter(status=Reschedule.Status.ABANDONED,
+                                     step__in=Reschedule.UNPLANNED_STEPS)
+
+
+def reschedule_abandoned_queue_list() -> QuerySet[Reschedule]:
+    """Abandoned reschedules that left their cases without a plan, for the queue, newest
+    first, until a plan is proposed for the debtor here (then the queue lists that)."""
+    proposed_since = PlanProposal.objects.filter(debtor_guid=models.OuterRef("debtor_guid"),
+                                                 created_at__gt=models.OuterRef("abandoned_at"))
+    return (_abandoned_unplanned().select_related("proposed_by", "abandoned_by")
+            .exclude(models.Exists(proposed_since)).order_by("-abandoned_at", "-id"))
+
+
+def reschedule_abandoned_debtor_list(*, debtor_guid: str, plans: Iterable[PaymentPlan]
+                                     ) -> list[Reschedule]:
+    """The debtor's abandoned reschedules whose cases no active plan in `plans` (the panel's
+    list, as read) covers: the cases were left without a plan and still are."""
+    covered = {guid for plan in plans if plan.active == PlanState.ACTIVE
+               for guid in plan.cases}
+    return [r for r in _abandoned_unplanned().filter(debtor_guid=debtor_guid)
+            .order_by("-abandoned_at", "-id")
+            if not covered.intersection(r.case_guids)]
 
 
 @dataclass(frozen=True)

@@ -76,9 +76,10 @@ def proposal_filter_choices() -> tuple[list[tuple[int, str]], list[str]]:
 
 
 def proposal_list(*, proposed_by: Any) -> QuerySet[PlanProposal]:
-    """A user's own proposals, newest first (the "My proposals" page)."""
+    """A user's own proposals, newest first (the "My proposals" page), with their statements
+    joined as the queue has them (for the affordability flag)."""
     return (PlanProposal.objects.filter(proposed_by=proposed_by)
-            .select_related("decided_by").order_by("-created_at", "-id"))
+            .select_related("decided_by", "statement").order_by("-created_at", "-id"))
 
 
 def proposal_get(*, plan_guid: str) -> PlanProposal | None:

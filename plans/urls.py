@@ -32,4 +32,5 @@ urlpatterns = [
     path("reschedules/<int:pk>/approve", views.reschedule_approve, name="reschedule-approve"),
     path("reschedules/<int:pk>/resume", views.reschedule_resume, name="reschedule-resume"),
     path("reschedules/<int:pk>/reject", views.reschedule_reject, name="reschedule-reject"),
+    path("reschedules/<int:pk>/abandon", views.reschedule_abandon, name="reschedule-abandon"),
 ]

@@ -49,6 +49,7 @@ ACTIONS = {
     "reschedule.approve": _("Reschedule approved"),
     "reschedule.resume": _("Reschedule resumed"),
     "reschedule.reject": _("Reschedule rejected"),
+    "reschedule.abandon": _("Reschedule abandoned"),
     "statement.create": _("Statement stored"),
     "statement.delete": _("Statements deleted after their retention period"),
     "service.invoke": _("Service invoked"),

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
 from plans.reschedule_models import Reschedule
-from plans.reschedule_selectors import reschedule_debtor_list, reschedule_queue_list
+from plans.reschedule_selectors import (
+    reschedule_abandoned_debtor_list,
+    reschedule_abandoned_queue_list,
+    reschedule_debtor_list,
+    reschedule_queue_list,
+)
 
 register = template.Library()
 
@@ -15,6 +22,7 @@ TAGS = {
     Reschedule.Status.INTERRUPTED: "error",
     Reschedule.Status.COMPLETED: "ok",
     Reschedule.Status.REJECTED: "warn",
+    Reschedule.Status.ABANDONED: "error",
 }
 
 
@@ -22,6 +30,19 @@ TAGS = {
 def open_reschedules() -> list[Reschedule]:
     """The supervisors' queue of open reschedules: `{% open_reschedules as reschedules %}`."""
     return list(reschedule_queue_list())
+
+
+@register.simple_tag
+def abandoned_reschedules() -> list[Reschedule]:
+    """The queue's abandoned reschedules that left cases without a plan (one query)."""
+    return list(reschedule_abandoned_queue_list())
+
+
+@register.simple_tag
+def debtor_abandoned_reschedules(debtor_guid: str, plans: Any) -> list[Reschedule]:
+    """The debtor's abandoned reschedules whose cases still have no active plan (one query):
+    `{% debtor_abandoned_reschedules debtor_guid plans_panel.items as abandoned %}`."""
+    return reschedule_abandoned_debtor_list(debtor_guid=debtor_guid, plans=plans or ())
 
 
 @register.simple_tag

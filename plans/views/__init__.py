@@ -6,6 +6,7 @@ from plans.views.calculator import calculator, propose
 from plans.views.debtor import agreement, debtor_plans, edit_payments, withdraw
 from plans.views.options import plan_options
 from plans.views.reschedule import (
+    reschedule_abandon,
     reschedule_approve,
     reschedule_detail,
     reschedule_new,
@@ -26,6 +27,7 @@ __all__ = [
     "proposal_detail",
     "propose",
     "reject",
+    "reschedule_abandon",
     "reschedule_approve",
     "reschedule_detail",
     "reschedule_new",

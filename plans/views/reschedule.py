@@ -1,5 +1,5 @@
 """Rescheduling an active plan: the form (the calculator's terms over the plan's own cases,
-the old plan beside them), the reschedule's page, approve, resume and reject.
+the old plan beside them), the reschedule's page, approve, resume, reject and abandon.
 
 The form cannot recalculate as the calculator does: Aptic's P6 refuses cases that an active
 plan covers (409), so the new plan's figures exist only once approval has deleted the old
@@ -25,7 +25,14 @@ from backoffice.gateway import GatewayError, NotFound, PaymentPlan, PlanState
 from plans import reschedule as workflow
 from plans import selectors
 from plans.compare import plan_figures
-from plans.forms import CalculatorForm, ProposeForm, RejectForm, payment_formset, plan_type_needs
+from plans.forms import (
+    AbandonForm,
+    CalculatorForm,
+    ProposeForm,
+    RejectForm,
+    payment_formset,
+    plan_type_needs,
+)
 from plans.reschedule_models import Reschedule
 from plans.reschedule_selectors import reschedule_comparison
 from plans.views.calculator import plan_type_options
@@ -120,7 +127,7 @@ def reschedule_new(request: HttpRequest, guid, plan_guid) -> HttpResponse:
 
 def _visible(request: HttpRequest, pk: int) -> Reschedule:
     record = get_object_or_404(
-        Reschedule.objects.select_related("proposed_by", "decided_by"), pk=pk)
+        Reschedule.objects.select_related("proposed_by", "decided_by", "abandoned_by"), pk=pk)
     if not (roles.user_can(request.user, roles.APPROVE_PLANS)
             or record.proposed_by_id == request.user.pk):
         raise PermissionDenied
@@ -135,6 +142,7 @@ def _render(request: HttpRequest, record: Reschedule, *, status: int = 200,
         "can_approve": roles.user_can(request.user, roles.APPROVE_PLANS),
         "own": record.proposed_by_id == request.user.pk,
         "reject_form": extra.pop("reject_form", None) or RejectForm(),
+        "abandon_form": extra.pop("abandon_form", None) or AbandonForm(),
         "debtor_url": debtor_page_url(record.debtor_guid),
     }
     reads = {"old": record.old_plan_guid if record.step == Reschedule.Step.NONE else "",
@@ -217,3 +225,23 @@ def reschedule_reject(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, _("The reschedule for %(debtor)s was rejected; the old plan "
                                 "stays active.") % {"debtor": record.debtor_name})
     return redirect("plans:approvals")
+
+
+@require_POST
+@guards.permission_required(roles.APPROVE_PLANS, action="reschedule.abandon")
+def reschedule_abandon(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ends an interrupted reschedule with a reason; nothing is sent to Aptic."""
+    record = get_object_or_404(Reschedule.objects.select_related("proposed_by"), pk=pk)
+    form = AbandonForm(request.POST)
+    if not form.is_valid():
+        return _render(request, record, status=upstream.INVALID, abandon_form=form)
+    try:
+        record = workflow.reschedule_abandon(actor=request.user, reschedule=record,
+                                             reason=form.cleaned_data["reason"])
+    except workflow.RescheduleRefused as exc:
+        messages.error(request, str(exc))
+        record.refresh_from_db()
+        return _render(request, record, status=409, abandon_form=form)
+    messages.success(request, _("The reschedule for %(debtor)s was abandoned.")
+                     % {"debtor": record.debtor_name})
+    return redirect("plans:reschedule", pk=record.pk)

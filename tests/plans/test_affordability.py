@@ -381,3 +381,26 @@ def test_the_default_and_a_configured_retention(agent_user, settings, months):
     assert statements_sweep(now=NOW)["deleted"] == 1
     assert Statement.objects.filter(pk=kept.pk).exists()
     assert not Statement.objects.filter(pk=gone.pk).exists()
+
+
+def test_my_proposals_flags_an_instalment_above_disposable_income_in_constant_queries(
+        agent_client, debtor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    at = _proposal_at(agent_client, debtor, "900.00")
+    above = _proposal_at(agent_client, debtor, "900.01")
+
+    def mine() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = agent_client.get("/proposals/mine/")
+        assert response.status_code == 200
+        return response.content.decode(), len(queries)
+
+    html, two = mine()
+    assert "data-above-disposable" not in _row(html, at.pk)
+    assert "Instalment above disposable income" in _row(html, above.pk)
+    more = [_proposal_at(agent_client, debtor, "950.00") for _ in range(2)]
+    html, four = mine()
+    assert all("data-above-disposable" in _row(html, p.pk) for p in more)
+    assert four == two  # the statements come with the proposals, not one query per row

@@ -119,6 +119,7 @@ EXPECTED: dict[str, tuple] = {
     "reschedules/<int:pk>/approve": (L, 405, 405, 405),
     "reschedules/<int:pk>/resume": (L, 405, 405, 405),
     "reschedules/<int:pk>/reject": (L, 405, 405, 405),
+    "reschedules/<int:pk>/abandon": (L, 405, 405, 405),
     "work/": (L, 200, 200, 200),
     "work/balances": (L, to("/work/"), to("/work/"), to("/work/")),
     "work/next": (L, to("/work/"), to("/work/"), to("/work/")),
