@@ -214,7 +214,7 @@ def _claimed(reschedule: Reschedule, *, actor: Any, action: str,
     if token is None:
         current = Reschedule.objects.select_related("claimed_by").get(pk=reschedule.pk)
         if current.status not in statuses and not claims.is_live(current.claimed_at):
-            raise RescheduleClosed(_("This reschedule is %(status)s.")
+            raise RescheduleClosed(_("Nothing more can be done here: %(status)s.")
                                    % {"status": current.get_status_display().lower()})
         _denied(actor=actor, action=action, debtor_guid=current.debtor_guid,
                 reason="another run of this reschedule is in progress")
