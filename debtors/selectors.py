@@ -207,7 +207,8 @@ def debtor_360_start(*, debtor_guid: str) -> Pending360:
             "plans": lambda: gw.plan_list(g, orderby=PLAN_ORDER, top=PANEL_SIZE),
             "extra_fields": lambda: gw.extra_field_list(g, orderby=EXTRA_FIELD_ORDER,
                                                         top=PANEL_SIZE),
-        }
+        },
+        until_sent=True,
     )
     return Pending360(debtor_guid=g, futures=futures)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -35,6 +36,8 @@ from backoffice.observability import cpu, tracing
 log = logging.getLogger("backoffice.gateway")
 
 SWITCH_INTERVAL = 0.0005  # seconds
+SEND_WAIT = 0.05  # seconds: the longest `submit_all(until_sent=True)` waits for the requests
+_part = threading.local()  # the running part's "request sent" event, for `on_its_way`
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
@@ -92,15 +95,29 @@ def _run(call: Callable[[], Any]) -> Part:
 
 
 def _run_as(context: request_context.RequestContext, call: Callable[[], Any],
-            trace: Any = None, meter: cpu.Meter | None = None) -> Part:
+            trace: Any = None, meter: cpu.Meter | None = None,
+            sent: threading.Event | None = None) -> Part:
     """`_run(call)` in a pool thread, with the caller's request context (and trace context,
-    when tracing is on) for its duration; its thread CPU goes to the request's meter."""
+    when tracing is on) for its duration; its thread CPU goes to the request's meter. `sent`
+    is set as its request leaves (see `on_its_way`), or at its end, whichever comes first."""
     token = request_context.set_current(context)
+    _part.sent = sent
     try:
         with cpu.counted(meter), tracing.restored(trace):
             return _run(call)
     finally:
+        _part.sent = None
+        if sent is not None:
+            sent.set()
         request_context.reset(token)
+
+
+def on_its_way() -> None:
+    """The transport calls this as a request leaves: a caller of `submit_all(...,
+    until_sent=True)` waiting for this part goes on."""
+    sent = getattr(_part, "sent", None)
+    if sent is not None:
+        sent.set()
 
 
 def gather(calls: Mapping[str, Callable[[], Any]]) -> dict[str, Part]:
@@ -125,18 +142,28 @@ def _run_inline(call: Callable[[], Any]) -> Part:
 # --- Started now, collected within a deadline ----------------------------------------------------
 
 
-def submit_all(calls: Mapping[str, Callable[[], Any]]) -> dict[str, Future[Part]]:
+def submit_all(calls: Mapping[str, Callable[[], Any]], *, until_sent: bool = False
+               ) -> dict[str, Future[Part]]:
     """Starts every call in the pool at once and returns at once: each call's future `Part`.
 
     For a page that must not wait on Aptic for long: start the reads first, do the local work,
     then `collect` what arrived within a deadline. A part that is not collected still runs to
     its end in the pool (its answer is dropped); the request context goes with it.
+
+    `until_sent`: return once every request has left (at most SEND_WAIT). The parts need the
+    GIL to get their requests out; a caller that went straight on to draw its page would hold
+    them back, and each request would leave milliseconds late.
     """
     pool = _executor()
     context = request_context.current()
     trace, meter = tracing.capture(), cpu.capture()
-    return {name: pool.submit(_run_as, context, call, trace, meter)
-            for name, call in calls.items()}
+    sent = {name: threading.Event() for name in calls} if until_sent else {}
+    futures = {name: pool.submit(_run_as, context, call, trace, meter, sent.get(name))
+               for name, call in calls.items()}
+    deadline = time.monotonic() + SEND_WAIT
+    for event in sent.values():
+        event.wait(max(0.0, deadline - time.monotonic()))
+    return futures
 
 
 def collect(futures: Mapping[str, Future[Part]], *, timeout: float) -> dict[str, Part]:

@@ -20,6 +20,7 @@ from importlib import metadata
 import httpx
 
 from backoffice import request_context
+from backoffice.gateway import fanout
 from backoffice.gateway.errors import ConnectionFailed, UpstreamTimeout
 from backoffice.gateway.routes import Route
 from backoffice.observability import metrics
@@ -108,6 +109,7 @@ class Transport:
             headers["Content-Type"] = "application/json"
         started = time.monotonic()
         status: int | str = "-"
+        fanout.on_its_way()
         try:
             response = self.client.request(
                 route.method, path, params=params, content=body, headers=headers,
