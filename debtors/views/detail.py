@@ -20,7 +20,7 @@ from backoffice.upstream import INVALID, banner_fragment, upstream_banner, upstr
 from debtors import selectors
 from debtors.forms import RevealForm
 from debtors.views import addresses, extra_fields
-from work.views.debtor import work_panels_context
+from work.views.debtor import PanelReads, work_panels_context, work_panels_reads
 from work.views.timeline import timeline_context
 
 
@@ -42,7 +42,8 @@ def _profile_context(request: HttpRequest, debtor_guid: str, debtor: Debtor | No
 
 
 def _page_context(request: HttpRequest, view: selectors.Debtor360, *,
-                  timeline: dict | None = None, **profile) -> dict:
+                  timeline: dict | None = None, local: PanelReads | None = None,
+                  **profile) -> dict:
     guid = view.debtor_guid
     user = request.user
     context = {
@@ -59,7 +60,7 @@ def _page_context(request: HttpRequest, view: selectors.Debtor360, *,
         # The agent's day (local queries; the timeline holds the recent changes too).
         **work_panels_context(request, debtor_guid=guid, summary=view.summary,
                               summary_error=view.summary_error, currency=view.currency,
-                              debtor_name=view.display_name),
+                              debtor_name=view.display_name, local=local),
         **(timeline if timeline is not None else timeline_context(request, guid)),
         "can_edit": roles.user_can(user, roles.EDIT_DEBTORS),
         "can_plan": roles.user_can(user, roles.CALCULATE_PLANS),
@@ -79,11 +80,13 @@ def _page_context(request: HttpRequest, view: selectors.Debtor360, *,
 def detail(request: HttpRequest, guid: UUID) -> HttpResponse:
     """The 360: every part read side by side; a failing part shows its own message.
 
-    While Aptic answers, the page draws what is local (the header, the navigation, the
-    timeline); the Aptic panels go into their slots once the reads are in."""
+    While Aptic answers, the page reads its local rows and draws what is local (the header,
+    the navigation, the timeline); the Aptic panels go into their slots once the reads are
+    in."""
     debtor_guid = str(guid)
     pending = selectors.debtor_360_start(debtor_guid=debtor_guid)
     timeline = timeline_context(request, debtor_guid)
+    local = work_panels_reads(request, debtor_guid=debtor_guid)
     slots = Slots("title", "banner", "aptic")
     page = render_to_string("debtors/detail.html",
                             {"debtor_guid": debtor_guid, **timeline, "slots": slots.marks},
@@ -91,7 +94,7 @@ def detail(request: HttpRequest, guid: UUID) -> HttpResponse:
     view = pending.result()
     if isinstance(view.debtor_error, NotFound):
         return _not_found(request, debtor_guid)
-    context = _page_context(request, view, timeline=timeline)
+    context = _page_context(request, view, timeline=timeline, local=local)
     return HttpResponse(slots.fill(
         page,
         title=render_to_string("debtors/detail.html#title", context, request),

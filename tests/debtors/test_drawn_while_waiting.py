@@ -10,6 +10,7 @@ hold gives up (a few seconds) and the test fails.
 import threading
 
 import pytest
+from django.db import connection
 from django.test.signals import template_rendered
 
 from backoffice.gateway.testing import Recorder, use_transport
@@ -29,11 +30,20 @@ class DrawnMeanwhile:
         self.drawn = threading.Event()
         self.held: list[bool] = []  # per request: whether the page started drawing
         self.waited: list[bool] = []  # per drawing: whether a read was out
+        self.holding = 0  # requests held right now
+        self.sql_meanwhile: list[str] = []  # the page's queries while requests were held
 
     def __call__(self, request):
+        self.holding += 1
         self.sent.set()
         self.held.append(self.drawn.wait(HOLD_SECONDS))
+        self.holding -= 1
         return None  # then on to the sandbox
+
+    def sql(self, execute, sql, params, many, context):
+        if self.holding:
+            self.sql_meanwhile.append(sql)
+        return execute(sql, params, many, context)
 
     def on_render(self, sender, template, context, **kwargs):
         if template.origin and template.origin.template_name == self.template:
@@ -69,14 +79,18 @@ def test_the_search_page_is_drawn_while_its_one_read_is_on_its_way(
     assert rows_html(response.content.decode()) == [f"Bo {surname}"]  # filled in afterwards
 
 
-def test_the_360_draws_its_timeline_while_its_six_reads_are_on_their_way(
+def test_the_360_reads_its_local_rows_and_draws_its_timeline_while_its_six_reads_are_out(
         aptic, short_retries, sandbox_api, agent_client, drawn_meanwhile):
     debtor = sandbox_api.create_debtor(firstname="Bo", lastname=unique_word())
     watcher = drawn_meanwhile("work/partials/timeline.html")
-    with use_transport(Recorder([("GET", r"^/debtors/", watcher)])):
+    with (use_transport(Recorder([("GET", r"^/debtors/", watcher)])),
+          connection.execute_wrapper(watcher.sql)):
         response = agent_client.get(f"/debtors/{debtor['debtorGuid']}/")
     assert response.status_code == 200
     assert watcher.held == [True] * 6 and watcher.waited == [True]
+    meanwhile = " ".join(watcher.sql_meanwhile)
+    for table in ("work_followup", "work_contactnote", "work_promise"):  # the work panels'
+        assert f'FROM "{table}"' in meanwhile
     html = response.content.decode()
     assert html.count("<!--slot:") == 0
     assert f"<title>Bo {debtor['lastname']} · Collect Desk</title>" in html

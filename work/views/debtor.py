@@ -10,7 +10,7 @@ and shows the banner.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -154,15 +154,17 @@ def _promise_checks(form: Any, *, amount: Decimal, due_date: Any, confirmed: boo
 def followups_context(request: HttpRequest, guid: str, *, form: FollowUpForm | None = None,
                       completing: int | None = None,
                       complete_form: FollowUpCompleteForm | None = None,
-                      done: Any = None, notice: str = "", debtor_name: str = "") -> dict:
+                      done: Any = None, notice: str = "", debtor_name: str = "",
+                      rows: list | None = None) -> dict:
+    """The follow-ups panel; `rows` as `followup_rows` gave them, if already read."""
     user = request.user
     can_assign = services.can_manage_team(user)
     if form is None:
         workers = reads.worker_list() if can_assign else []
         form = FollowUpForm(actor=user, workers=workers, can_assign=can_assign,
                             initial={"debtor_name": debtor_name})
-    rows = [(f, services.followup_can_act(user, f))
-            for f in reads.followup_open_list(debtor_guid=guid)]
+    if rows is None:
+        rows = followup_rows(request, guid)
     if completing is not None and complete_form is None:
         complete_form = FollowUpCompleteForm(followup_pk=completing)
     return {"followups_panel": {
@@ -171,6 +173,12 @@ def followups_context(request: HttpRequest, guid: str, *, form: FollowUpForm | N
         "notice": notice, "open_form": bool(form.errors),
         "url": reverse("work:followups", args=[guid]),
     }}
+
+
+def followup_rows(request: HttpRequest, guid: str) -> list[tuple[Any, bool]]:
+    """The debtor's open follow-ups, each with whether this user may act on it."""
+    return [(f, services.followup_can_act(request.user, f))
+            for f in reads.followup_open_list(debtor_guid=guid)]
 
 
 def _followups(request: HttpRequest, guid: str, *, status: int = 200,
@@ -258,9 +266,10 @@ def followup_complete(request: HttpRequest, guid, pk: int) -> HttpResponse:
 def contacts_context(request: HttpRequest, guid: str, *, form: ContactForm | None = None,
                      summary: CaseSummary | None = None, cases_error: Any = None,
                      currency: str = "", debtor_name: str = "", correct: int | None = None,
-                     notice: str = "") -> dict:
+                     notice: str = "", threads: list | None = None) -> dict:
     """The contact log panel. `summary` (or `cases_error`) is the case summary as read for
-    this answer; on the 360 page, the one the page read."""
+    this answer; on the 360 page, the one the page read (and `threads`, the notes it read
+    while Aptic answered)."""
     if form is None:
         initial: dict[str, Any] = {"debtor_name": debtor_name, "currency": currency}
         note = reads.note_get(debtor_guid=guid, pk=correct) if correct is not None else None
@@ -274,7 +283,8 @@ def contacts_context(request: HttpRequest, guid: str, *, form: ContactForm | Non
     correcting = reads.note_get(debtor_guid=guid, pk=int(corrects)) \
         if str(corrects or "").isdigit() else None
     return {"contacts_panel": {
-        "anchor": CONTACTS, "threads": reads.note_thread_list(debtor_guid=guid), "form": form,
+        "anchor": CONTACTS, "form": form,
+        "threads": reads.note_thread_list(debtor_guid=guid) if threads is None else threads,
         "cases_error": cases_error if summary is None else None, "correcting": correcting,
         "notice": notice, "over_remaining": getattr(form, "over_remaining", False),
         "url": reverse("work:contacts", args=[guid]),
@@ -349,13 +359,15 @@ def contacts(request: HttpRequest, guid) -> HttpResponse:
 
 def promises_context(request: HttpRequest, guid: str, *, form: PromiseForm | None = None,
                      summary: CaseSummary | None = None, cases_error: Any = None,
-                     currency: str = "", debtor_name: str = "", notice: str = "") -> dict:
+                     currency: str = "", debtor_name: str = "", notice: str = "",
+                     promises: list | None = None) -> dict:
     if form is None:
         choices = case_choices(summary.cases) if summary is not None else None
         form = PromiseForm(initial={"debtor_name": debtor_name, "currency": currency},
                            case_choices=choices)
     return {"promises_panel": {
-        "anchor": PROMISES, "promises": reads.promise_list(debtor_guid=guid), "form": form,
+        "anchor": PROMISES, "form": form,
+        "promises": reads.promise_list(debtor_guid=guid) if promises is None else promises,
         "cases_error": cases_error if summary is None else None, "notice": notice,
         "over_remaining": getattr(form, "over_remaining", False),
         "open_form": bool(form.errors), "url": reverse("work:promises", args=[guid]),
@@ -402,18 +414,41 @@ def promises(request: HttpRequest, guid) -> HttpResponse:
 # --- On the 360 page ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PanelReads:
+    """The three panels' local rows, read before the Aptic parts they also need arrive."""
+
+    followups: list
+    threads: list
+    promises: list
+
+
+def work_panels_reads(request: HttpRequest, *, debtor_guid: str) -> PanelReads | None:
+    """What `work_panels_context` reads locally (None for a user who keeps no worklist): the
+    360 reads it while Aptic answers."""
+    if not roles.user_can(request.user, roles.KEEP_WORKLIST):
+        return None
+    return PanelReads(followups=followup_rows(request, debtor_guid),
+                      threads=reads.note_thread_list(debtor_guid=debtor_guid),
+                      promises=reads.promise_list(debtor_guid=debtor_guid))
+
+
 def work_panels_context(request: HttpRequest, *, debtor_guid: str,
                         summary: CaseSummary | None, summary_error: GatewayError | None,
-                        currency: str, debtor_name: str) -> dict:
+                        currency: str, debtor_name: str,
+                        local: PanelReads | None = None) -> dict:
     """The three panels for the debtor page, from what the page already read (local
-    queries only); empty for a user who keeps no worklist."""
+    queries only, or none when `local` holds them); empty for a user who keeps no
+    worklist."""
     if not roles.user_can(request.user, roles.KEEP_WORKLIST):
         return {}
+    local = local or work_panels_reads(request, debtor_guid=debtor_guid)
     aptic = {"summary": summary, "cases_error": summary_error}
     return {
-        **followups_context(request, debtor_guid, debtor_name=debtor_name),
+        **followups_context(request, debtor_guid, debtor_name=debtor_name,
+                            rows=local.followups),
         **contacts_context(request, debtor_guid, currency=currency, debtor_name=debtor_name,
-                           **aptic),
+                           threads=local.threads, **aptic),
         **promises_context(request, debtor_guid, currency=currency, debtor_name=debtor_name,
-                           **aptic),
+                           promises=local.promises, **aptic),
     }
