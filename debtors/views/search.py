@@ -19,7 +19,7 @@ from backoffice.upstream import upstream_banner, upstream_banner_html
 from debtors import selectors
 from debtors.forms import SavedSearchForm, SearchForm
 from debtors.saved_searches import saved_search_list
-from debtors.search import debtor_filter
+from debtors.search import SearchTerms, debtor_filter
 from debtors.tables import DEBTOR_ORDER_FIELDS, DebtorTable, GatewayPageData
 
 
@@ -40,11 +40,13 @@ def search_url(params: dict[str, str], page: int = 1) -> str:
     return reverse("debtors:search") + (f"?{encoded}" if encoded else "")
 
 
-def _table(request: HttpRequest, form: SearchForm) -> DebtorTable | None:
-    """The results table, its one upstream call already sent; None for an invalid form."""
+def _table(request: HttpRequest, form: SearchForm
+           ) -> tuple[DebtorTable | None, SearchTerms | None]:
+    """The results table, its one upstream call already sent, and how the text was read;
+    (None, None) for an invalid form."""
     if not form.is_valid():
-        return None
-    _terms, flt = debtor_filter(**form.filter_values())
+        return None, None
+    terms, flt = debtor_filter(**form.filter_values())
     data = GatewayPageData(
         lambda **kw: selectors.debtor_search(filter=flt, **kw),
         page=_page_number(request.GET.get("page")),
@@ -59,15 +61,15 @@ def _table(request: HttpRequest, form: SearchForm) -> DebtorTable | None:
         table.order_by = form.cleaned_data["sort"]
     table.request = request
     data.prefetch()
-    return table
+    return table, terms
 
 
-def _results(request: HttpRequest, form: SearchForm, table: DebtorTable | None) -> dict:
+def _results(request: HttpRequest, form: SearchForm, table: DebtorTable | None,
+             terms: SearchTerms | None) -> dict:
     """The results' context: the table with its one page (waiting for it), or why there is
     none."""
     if table is None:
         return {"table": None}
-    terms, _flt = debtor_filter(**form.filter_values())
     page = table.data.page_number
     context = {"table": table, "terms": terms, "page_number": page, "past_end": None,
                "results_page": None}
@@ -102,7 +104,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
     The page itself is drawn while Aptic answers (its results go into a slot afterwards)."""
     form = SearchForm(request.GET)
-    table = _table(request, form)  # the upstream call is on its way from here
+    table, terms = _table(request, form)  # the upstream call is on its way from here
     params = _table_params(form, table) if table is not None else (
         form.params() if form.is_valid() else {}
     )
@@ -110,7 +112,7 @@ def search(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "params": params, "sort": params.get("sort", ""),
                "save_form": SavedSearchForm(), "fragment": fragment}
     if fragment:
-        context.update(_results(request, form, table))
+        context.update(_results(request, form, table, terms))
         response = render(request, "debtors/search.html#results", context)
         if context.get("upstream_error") is not None:
             response["X-Upstream-Status"] = type(context["upstream_error"]).__name__
@@ -123,7 +125,7 @@ def search(request: HttpRequest) -> HttpResponse:
     ]
     slots = Slots("results", "banner")
     page = render_to_string("debtors/search.html", {**context, "slots": slots.marks}, request)
-    context.update(_results(request, form, table))
+    context.update(_results(request, form, table, terms))
     return HttpResponse(slots.fill(
         page,
         results=render_to_string("debtors/search.html#results", context, request),
