@@ -161,7 +161,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @api_view(methods=["GET", "DELETE"], faults=False)
 def stats(request: HttpRequest) -> HttpResponse:
     """GET: tokens issued, API calls per operation and the last calls since the last DELETE
-    (counted in this process)."""
+    (counted by every process of the server, sandbox/stats.py)."""
     if request.method == "DELETE":
         stats_reset()
         return no_content()

@@ -1,8 +1,10 @@
 """GET/DELETE /sandbox/control/stats: tokens issued and API calls counted per operation."""
 
 import json
+import os
 
 import httpx
+import pytest
 from django.conf import settings
 
 
@@ -56,3 +58,66 @@ def test_calls_refused_by_a_fault_or_without_a_token_still_count(sandbox_api, sa
 
 def test_stats_need_a_token(sandbox_url):
     assert httpx.get(f"{sandbox_url}/control/stats", timeout=10).status_code == 401
+
+
+def _record_in_a_child(calls: int, tokens: int) -> int:
+    """Counts in a forked process, as a worker of `sandbox_serve --processes` does; its exit
+    status is 0 when it could."""
+    from django.test import RequestFactory
+
+    from sandbox import stats
+
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            for index in range(calls):
+                stats.call_count(RequestFactory().get(f"/sandbox/api/v1/ping?n={index}"), "ping")
+            for _ in range(tokens):
+                stats.token_count()
+            code = 0
+        finally:
+            os._exit(code)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+
+
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_counts_of_every_process_are_summed():
+    from django.test import RequestFactory
+
+    from sandbox import stats
+
+    stats.stats_open()  # the file exists before the fork, as sandbox_serve opens it
+    stats.stats_reset()
+    stats.call_count(RequestFactory().post("/sandbox/api/v1/debtors", data=b"{}",
+                                           content_type="application/json"), "debtors")
+    assert _record_in_a_child(calls=3, tokens=2) == 0
+    assert _record_in_a_child(calls=1, tokens=0) == 0
+
+    snapshot = stats.stats_snapshot()
+    assert snapshot["byOperation"] == {"GET ping": 4, "POST debtors": 1}
+    assert (snapshot["calls"], snapshot["tokens"]) == (5, 2)
+    assert [c["path"] for c in snapshot["recent"]] == [
+        "/sandbox/api/v1/debtors", "/sandbox/api/v1/ping?n=0", "/sandbox/api/v1/ping?n=1",
+        "/sandbox/api/v1/ping?n=2", "/sandbox/api/v1/ping?n=0"]
+    assert _record_in_a_child(calls=0, tokens=0) == 0
+    stats.stats_reset()  # a reset in one process is one for all
+    assert _record_in_a_child(calls=1, tokens=0) == 0
+    assert stats.stats_snapshot()["byOperation"] == {"GET ping": 1}
+
+
+def test_only_the_last_calls_are_kept(monkeypatch):
+    from django.test import RequestFactory
+
+    from sandbox import stats
+
+    monkeypatch.setattr(stats, "RECENT_CALLS", 3)
+    monkeypatch.setattr(stats, "_TRIM_EVERY", 2)
+    stats.stats_reset()
+    for index in range(7):
+        stats.call_count(RequestFactory().get(f"/sandbox/api/v1/ping?n={index}"), "ping")
+    snapshot = stats.stats_snapshot()
+    assert snapshot["calls"] == 7  # every call counted
+    assert [c["path"][-1] for c in snapshot["recent"]] == ["4", "5", "6"]
+    with stats._transaction("BEGIN") as db:  # trimmed in the file, not only in the answer
+        assert db.execute("SELECT count(*) FROM calls").fetchone()[0] <= 3 + 2
