@@ -9,6 +9,9 @@ own, so one failing part does not take the page down. `submit_all` and `collect`
 same fan-out for a page that waits only so long: start the calls, then take what arrived by a
 deadline (see their docstrings).
 
+The parts of one fan-out share one cache read of the breaker's state and the token (see
+shared_read.py).
+
 The request context is handed over explicitly, not by running each part in a copy of the
 caller's `contextvars` context: Django keeps a thread's cache backends in a context variable
 (asgiref's Local), so a part in a fresh copy built a new Redis client, connection pool and
@@ -31,6 +34,7 @@ from django.db import connections
 
 from backoffice import request_context
 from backoffice.gateway.errors import GatewayError
+from backoffice.gateway.shared_read import SharedRead, reading_with
 from backoffice.observability import cpu, tracing
 
 log = logging.getLogger("backoffice.gateway")
@@ -96,14 +100,14 @@ def _run(call: Callable[[], Any]) -> Part:
 
 def _run_as(context: request_context.RequestContext, call: Callable[[], Any],
             trace: Any = None, meter: cpu.Meter | None = None,
-            sent: threading.Event | None = None) -> Part:
+            sent: threading.Event | None = None, shared: SharedRead | None = None) -> Part:
     """`_run(call)` in a pool thread, with the caller's request context (and trace context,
     when tracing is on) for its duration; its thread CPU goes to the request's meter. `sent`
     is set as its request leaves (see `on_its_way`), or at its end, whichever comes first."""
     token = request_context.set_current(context)
     _part.sent = sent
     try:
-        with cpu.counted(meter), tracing.restored(trace):
+        with cpu.counted(meter), tracing.restored(trace), reading_with(shared):
             return _run(call)
     finally:
         _part.sent = None
@@ -126,8 +130,8 @@ def gather(calls: Mapping[str, Callable[[], Any]]) -> dict[str, Part]:
         return {name: _run_inline(call) for name, call in calls.items()}
     pool = _executor()
     context = request_context.current()
-    trace, meter = tracing.capture(), cpu.capture()
-    futures = {name: pool.submit(_run_as, context, call, trace, meter)
+    trace, meter, shared = tracing.capture(), cpu.capture(), SharedRead()
+    futures = {name: pool.submit(_run_as, context, call, trace, meter, None, shared)
                for name, call in calls.items()}
     return {name: future.result() for name, future in futures.items()}
 
@@ -156,9 +160,9 @@ def submit_all(calls: Mapping[str, Callable[[], Any]], *, until_sent: bool = Fal
     """
     pool = _executor()
     context = request_context.current()
-    trace, meter = tracing.capture(), cpu.capture()
+    trace, meter, shared = tracing.capture(), cpu.capture(), SharedRead()
     sent = {name: threading.Event() for name in calls} if until_sent else {}
-    futures = {name: pool.submit(_run_as, context, call, trace, meter, sent.get(name))
+    futures = {name: pool.submit(_run_as, context, call, trace, meter, sent.get(name), shared)
                for name, call in calls.items()}
     deadline = time.monotonic() + SEND_WAIT
     for event in sent.values():

@@ -7,6 +7,10 @@ counts as a failure. A second 401 in a row is `Unauthorized`, never a loop.
 
 The breaker's state and the shared token are read from the cache in one round trip per
 attempt (`get_many`), not one each: on the 360's six calls that is six Redis commands fewer.
+The parts of one fan-out start together, so they share one such read (shared_read.py, handed
+to them by fanout.py): the options grid's six P6 calls then cost one Redis command instead of
+six. Only each part's first call and first attempt uses it, and only while it is fresh: a
+retry, a part's next call, or a part queued behind a full pool reads again.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from backoffice.gateway.errors import (
 )
 from backoffice.gateway.retry import RetryPolicy, run_with_retries
 from backoffice.gateway.routes import Route
+from backoffice.gateway.shared_read import current_shared_read, stop_sharing
 from backoffice.gateway.transport import Transport
 
 
@@ -75,7 +80,10 @@ class Pipeline:
                  raw: bytes | None, attempt: int, timeout: httpx.Timeout | None) -> Answer:
         token_key = self.tokens.cache_key if isinstance(self.tokens, TokenProvider) else None
         keys = list(self.breaker.read_keys)
-        values = cache.get_many([*keys, token_key] if token_key else keys)
+        shared = current_shared_read() if attempt == 1 else None
+        if shared is not None:
+            stop_sharing()  # a part's first call only: what it changes, its next sees
+        values = (shared or cache).get_many([*keys, token_key] if token_key else keys)
         ticket = self.breaker.before_call(route.op, values=values)
         try:
             answer = self._authorised(route, path, params, raw, attempt, timeout,
