@@ -206,6 +206,17 @@ def _plan(cls: type) -> tuple[tuple[str, tuple[str, ...], Any, bool], ...]:
     return tuple(plan)
 
 
+@cache
+def _tracks_absent(cls: type) -> bool:
+    return "absent_fields" in {f.name for f in dataclasses.fields(cls)}
+
+
+def _present_name(names: tuple[str, ...], data: dict) -> str | None:
+    if len(names) == 1:  # every field but one: no generator per field and answer
+        return names[0] if names[0] in data else None
+    return next((n for n in names if n in data), None)
+
+
 def from_wire[T](cls: type[T], data: Any, **known: Any) -> T:
     """An instance of `cls` from a wire object; `known` fills fields the answer leaves out."""
     if not isinstance(data, dict):
@@ -213,7 +224,7 @@ def from_wire[T](cls: type[T], data: Any, **known: Any) -> T:
     values: dict[str, Any] = {}
     absent = []
     for attribute, names, decode, required in _plan(cls):
-        name = next((n for n in names if n in data), None)
+        name = _present_name(names, data)
         raw = data.get(name) if name else None
         if name is None:
             absent.append(attribute)
@@ -227,7 +238,7 @@ def from_wire[T](cls: type[T], data: Any, **known: Any) -> T:
             values[attribute] = decode(raw)
         except WireError as exc:
             raise WireError(f"{cls.__name__}.{names[0]}: {exc}") from exc
-    if "absent_fields" in {f.name for f in dataclasses.fields(cls)}:
+    if _tracks_absent(cls):
         values["absent_fields"] = frozenset(absent)
     return cls(**values)
 
