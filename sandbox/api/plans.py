@@ -192,7 +192,8 @@ def plans(request: HttpRequest, debtor_guid: str) -> HttpResponse:
 @api_view(methods=["POST"])
 def calculate(request: HttpRequest, debtor_guid: str) -> HttpResponse:
     """P6: the plan the terms would make; nothing is stored."""
-    debtor = debtor_get(debtor_guid)
+    # Only the debtor's key is needed: its 29 columns cost half the time of the lookup.
+    debtor = get_by_guid(Debtor.objects.only("pk"), debtor_guid, what="debtor")
     calculated = plan_calculate(debtor=debtor, terms=_terms(read_json_object(request)))
     return json_response(calculated_wire(calculated))
 
