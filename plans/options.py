@@ -19,6 +19,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils import formats
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -127,6 +129,13 @@ class PlanOption:
     @property
     def form_fields(self) -> list[tuple[str, str]]:
         return option_form_fields(self.data)
+
+    @property
+    def hidden_inputs(self) -> SafeString:
+        """`form_fields` as hidden inputs: some 60 a grid, a loop of template nodes apiece cost
+        a quarter of the grid's rendering."""
+        return format_html_join("", '<input type="hidden" name="{}" value="{}">',
+                                self.form_fields)
 
 
 @dataclass(frozen=True)
