@@ -1,16 +1,19 @@
 """The calculator's options grid: six P6 calls side by side cost about one.
 
     .venv/bin/python bench/options_grid.py [--runs 30] [--latency-ms 50] [--debtors 300]
+                                           [--sandbox-processes 2]
 
-Starts the stack of bench/stack.py (gunicorn gthread, sandbox_serve with a latency fault on
-every API call, Redis cache, production mode, temporary data folder), signs in as the demo
-agent, opens the calculator of a seeded person (which reads the setup the grid then reuses)
-and times one htmx request of a six-option grid (by number of payments: 6, 12, 18, 24, 36, 48)
-after another. For each request the sandbox's control API tells which API calls it made;
-afterwards each of those calls is replayed alone straight to the sandbox, and the slowest is
-that request's baseline. Printed: the grid's wall time, the slowest of its six P6 calls, their
-ratio (target p50 <= 1.5x) and the calls per request (target: six P6, nothing else). Exit
-status 0 when both targets are met, 2 when one is missed.
+Starts the stack of bench/stack.py (gunicorn gthread, sandbox_serve in two processes with a
+latency fault on every API call, Redis cache, production mode, temporary data folder: one
+sandbox process answers six calls sent at once one after the other, two answer them on both
+cores, as a real host does), signs in as the demo agent, opens the calculator of a seeded
+person (which reads the setup the grid then reuses) and times one htmx request of a six-option
+grid (by number of payments: 6, 12, 18, 24, 36, 48) after another. For each request the
+sandbox's control API tells which API calls it made; afterwards each of those calls is replayed
+alone straight to the sandbox, and the slowest is that request's baseline. Printed: the grid's
+wall time, the slowest of its six P6 calls, their ratio (target p50 <= 1.5x) and the calls per
+request (target: six P6, nothing else). Exit status 0 when both targets are met, 2 when one is
+missed.
 """
 
 from __future__ import annotations
@@ -84,8 +87,9 @@ def report(stack: Stack, run: PageRun) -> bool:
     p6_only = all(len(load) == OPTIONS and all(c["path"].split("?")[0].endswith(
         "/paymentplans/calculate") for c in load) for load in run.calls)
     print(f"\nOptions grid ({OPTIONS} options), {len(run.page_ms)} requests one after another; "
-          f"sandbox latency {o.latency_ms} ms per API call; gunicorn gthread {o.workers} "
-          f"workers x {o.threads} threads; fan-out pool {o.fanout_workers}")
+          f"sandbox latency {o.latency_ms} ms per API call, {o.sandbox_processes} sandbox "
+          f"processes; gunicorn gthread {o.workers} workers x {o.threads} threads; fan-out "
+          f"pool {o.fanout_workers}")
     print(f"  grid wall time        p50 {p50(run.page_ms):7.1f} ms   "
           f"p95 {p95(run.page_ms):7.1f} ms")
     print(f"  slowest of its P6s    p50 {p50(run.baseline_ms):7.1f} ms   "
@@ -106,6 +110,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30, help="timed grid requests (30)")
     parser.add_argument("--latency-ms", type=int, default=50)
     parser.add_argument("--debtors", type=int, default=300)
+    parser.add_argument("--sandbox-processes", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--keep", help="data folder (default: a new temporary one)")
@@ -113,8 +118,8 @@ def main() -> None:
                         help=f"the app's Redis, flushed at the start ({DEFAULT_CACHE_URL})")
     args = parser.parse_args()
     options = StackOptions(debtors=args.debtors, latency_ms=args.latency_ms,
-                           workers=args.workers, threads=args.threads, keep=args.keep,
-                           cache_url=args.cache_url)
+                           sandbox_processes=args.sandbox_processes, workers=args.workers,
+                           threads=args.threads, keep=args.keep, cache_url=args.cache_url)
     with running_stack(options) as stack:
         portfolio = pick_portfolio(stack)
         stack.set_latency(args.latency_ms)

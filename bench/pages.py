@@ -1,6 +1,7 @@
 """Page timings against the slowest upstream call each page needs.
 
     .venv/bin/python bench/pages.py [--runs 40] [--latency-ms 50] [--workers 2 --threads 8]
+                                    [--sandbox-processes 2]
 
 Starts the stack of bench/stack.py (gunicorn gthread, sandbox_serve with a latency fault on
 every API call, Redis cache, production mode, temporary data folder), signs in as the demo
@@ -12,12 +13,13 @@ agent and times, one request after another:
 
 For every page load the sandbox's control API (GET /sandbox/control/stats) tells which API
 calls the load made; afterwards each of those calls is replayed directly against the sandbox
-with a token of the same client, timed alone. A load's baseline is its slowest call; the
-page's p50/p95 are printed as ratios to the baselines' p50/p95. For pages of several calls
-the same calls are also sent side by side straight to the sandbox, which shows what the
-sandbox itself (one Python process) adds when it answers six at once. Targets: search <= 1.1x,
-360 <= 1.3x, calculator <= 1.2x; one token request in the whole run (the first); the calls
-per page (search: 1). Exit status 0 when every target is met, 2 when one is missed.
+with a token of the same client, timed alone. A load's baseline is its slowest call; the page's
+p50/p95 are printed as ratios to the baselines' p50/p95. For pages of several calls the same
+calls are also sent side by side straight to the sandbox, which shows what the sandbox itself
+(`--sandbox-processes` Python processes, 2 by default) adds when it answers six at once.
+Targets: search <= 1.1x, 360 <= 1.3x, calculator <= 1.2x; one token request in the whole run
+(the first); the calls per page (search: 1). Exit status 0 when every target is met, 2 when one
+is missed.
 
 Beside the ratios it prints the app's CPU per page load (p50/p95, ms): the app measures it
 itself (SERVER_TIMING=true, backoffice/observability/cpu.py) as the thread CPU of the request
@@ -206,8 +208,9 @@ def measure(stack: Stack, portfolio: Portfolio, runs: int) -> list[PageRun]:
 def report(stack: Stack, results: list[PageRun], tokens: int) -> bool:
     o = stack.options
     print(f"\nPages, {len(results[0].page_ms)} loads each, one after another; sandbox latency "
-          f"{o.latency_ms} ms per API call; gunicorn gthread {o.workers} workers x {o.threads} "
-          f"threads; fan-out pool {o.fanout_workers}; cache {o.cache_url}")
+          f"{o.latency_ms} ms per API call, {o.sandbox_processes} sandbox processes; gunicorn "
+          f"gthread {o.workers} workers x {o.threads} threads; fan-out pool "
+          f"{o.fanout_workers}; cache {o.cache_url}")
     head = (f"  {'page':<15} {'p50 ms':>7} {'p95 ms':>7} {'base p50':>9} {'base p95':>9} "
             f"{'x p50':>6} {'x p95':>6} {'target':>7} {'calls':>6} {'cpu p50':>8} {'cpu p95':>8}")
     print(head)
@@ -249,6 +252,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=40, help="timed loads per page (40)")
     parser.add_argument("--latency-ms", type=int, default=50)
     parser.add_argument("--debtors", type=int, default=2000)
+    parser.add_argument("--sandbox-processes", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--keep", help="data folder (default: a new temporary one)")
@@ -256,8 +260,8 @@ def main() -> None:
                         help=f"the app's Redis, flushed at the start ({DEFAULT_CACHE_URL})")
     args = parser.parse_args()
     options = StackOptions(debtors=args.debtors, latency_ms=args.latency_ms,
-                           workers=args.workers, threads=args.threads, keep=args.keep,
-                           cache_url=args.cache_url)
+                           sandbox_processes=args.sandbox_processes, workers=args.workers,
+                           threads=args.threads, keep=args.keep, cache_url=args.cache_url)
     with running_stack(options) as stack:
         portfolio = pick_portfolio(stack)
         stack.set_latency(args.latency_ms)

@@ -1,7 +1,9 @@
 """The set-up shared by bench/pages.py and bench/load.py: the app as production runs it.
 
-- the sandbox on a server of its own (`manage.py sandbox_serve`), seeded, with a latency
-  fault on every API call (50 ms by default);
+- the sandbox on a server of its own (`manage.py sandbox_serve --processes 2`: calls that
+  arrive together are answered on both cores, as a real host would, not one after the other
+  under one interpreter lock), seeded, with a latency fault on every API call (50 ms by
+  default);
 - the app under gunicorn with threads (gthread) in production mode (DJANGO_DEBUG=false, static
   files collected, no TLS redirect since this is plain loopback), the cache on Redis;
 - a temporary data folder (COLLECT_DESK_VAR_DIR) for both SQLite databases and the static
@@ -49,6 +51,7 @@ class StackOptions:
     debtors: int = 2000
     seed: int = 11
     latency_ms: int = 50
+    sandbox_processes: int = 2  # sandbox_serve --processes
     workers: int = 2
     threads: int = 8
     fanout_workers: int = 32
@@ -197,7 +200,8 @@ def running_stack(options: StackOptions) -> Iterator[Stack]:
     api = control = None
     try:
         sandbox_log = folder / "sandbox.log"
-        procs.append(_start([*MANAGE, "sandbox_serve", "--port", str(sandbox_port)],
+        procs.append(_start([*MANAGE, "sandbox_serve", "--port", str(sandbox_port),
+                             "--processes", str(options.sandbox_processes)],
                             sandbox_env, sandbox_log))
         _wait_for(f"{sandbox_root}/api/v1/ping", procs[-1], sandbox_log)
         # The bench's own token, then the counters from zero: every token counted from here on
