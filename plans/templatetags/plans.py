@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from backoffice import roles
 from backoffice.gateway import PaymentPlan, PlanState, PlanType
@@ -78,3 +80,22 @@ def plan_type_label(value: Any) -> str:
 def schedule_rows(plan: Any) -> str:
     """The schedule table's body rows: `{% schedule_rows plan %}` (see plans/schedule.py)."""
     return schedule_rows_html(getattr(plan, "periods", ()) or ())
+
+
+@register.simple_tag
+def oob_field_errors(*forms: Any) -> SafeString:
+    """Every field's error box of these forms and formsets, out of band (so htmx also clears
+    the boxes of fields now right), in one go: partials/field_errors.html's markup, written
+    here because a recalculation's answer repeats it for every field.
+
+    `{% oob_field_errors form formset %}`
+    """
+    boxes = []
+    for form in forms:
+        for each in getattr(form, "forms", None) or [form]:
+            for field in each:
+                errors = "".join(f"<li>{escape(error)}</li>" for error in field.errors)
+                listed = f'<ul class="errorlist">{errors}</ul>' if errors else ""
+                boxes.append(f'<div class="field-errors" id="{escape(field.auto_id)}_error" '
+                             f'hx-swap-oob="true">{listed}</div>')
+    return mark_safe("\n".join(boxes))  # noqa: S308 - every value is escaped above
