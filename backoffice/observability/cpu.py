@@ -1,4 +1,5 @@
-"""The CPU time a request costs the app, sent back as `Server-Timing: app-cpu;dur=<ms>`.
+"""The CPU time a request costs the app, sent back as `Server-Timing: app-cpu;dur=<ms>`
+(followed by `app;dur=<ms>`, the same span's wall time).
 
 On only with SERVER_TIMING=true (bench/stack.py turns it on): the figure is for measuring,
 and a browser has no use for it.
