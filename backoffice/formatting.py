@@ -12,6 +12,7 @@ import copy
 import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel import Locale
 from babel.numbers import format_currency, format_decimal, format_percent, parse_pattern
@@ -29,6 +30,13 @@ def babel_locale(language: str | None = None) -> str:
     """The babel locale for a Django language code (the active one by default)."""
     code = (language or translation.get_language() or "en").lower()
     return BABEL_LOCALES.get(code, BABEL_LOCALES.get(code.split("-")[0], "en_GB"))
+
+
+@lru_cache(maxsize=16)
+def _babel(locale: str) -> Locale:
+    """The parsed babel locale: babel parses a locale given as text on every call, which was
+    half of what formatting an amount cost."""
+    return Locale.parse(locale)
 
 
 def _decimal(value: object, *, allow_float: bool) -> Decimal:
@@ -57,7 +65,7 @@ def money(amount: Decimal | int | str | None, currency: str = "") -> str:
     if amount is None or amount == "":
         return MISSING
     number = _decimal(amount, allow_float=False)
-    locale = babel_locale()
+    locale = _babel(babel_locale())
     if not currency:
         return format_decimal(number, format="#,##0.00", locale=locale)
     return format_currency(number, str(currency).upper(), locale=locale)
@@ -71,13 +79,13 @@ def percent(value: Decimal | int | float | str | None, digits: int | str | None 
     if value is None or value == "":
         return MISSING
     fraction = _decimal(value, allow_float=True) / 100
-    locale = babel_locale()
+    locale = _babel(babel_locale())
     if digits is None or digits == "":
         return format_percent(fraction, locale=locale, decimal_quantization=False)
     places = max(0, int(digits))
     # The locale's own pattern (spacing, sign position) with exactly `places` decimals,
     # rounded half up as people expect, not half even as babel would.
-    pattern = copy.copy(parse_pattern(Locale.parse(locale).percent_formats[None]))
+    pattern = copy.copy(parse_pattern(locale.percent_formats[None]))
     pattern.frac_prec = (places, places)
     rounded = fraction.quantize(Decimal(1).scaleb(-(places + 2)), rounding=ROUND_HALF_UP)
     return pattern.apply(rounded, locale)

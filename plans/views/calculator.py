@@ -117,9 +117,11 @@ def calculator_context(request: HttpRequest, guid: str, calc: Calculation, **ext
              ) -> dict[str, Any]:
     plan = calc.plan
     form = calc.form
-    extra.setdefault("note_form", ProposeForm())
-    extra.setdefault("statement", afford.StatementPanel(
-        request.POST if request.method == "POST" else None, currency=calc.setup.currency))
+    if "note_form" not in extra:  # not setdefault: its default would be built every time
+        extra["note_form"] = ProposeForm()
+    if "statement" not in extra:
+        extra["statement"] = afford.StatementPanel(
+            request.POST if request.method == "POST" else None, currency=calc.setup.currency)
     try:
         chosen = int(form["payment_plan_type"].value())
     except (TypeError, ValueError):
