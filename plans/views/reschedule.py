@@ -9,11 +9,13 @@ reschedule's page shows the old plan and the new one side by side.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats
@@ -209,19 +211,29 @@ def reschedule_resume(request: HttpRequest, pk: int) -> HttpResponse:
     return _carry_out(request, pk, workflow.reschedule_resume)
 
 
+def _with_reason(request: HttpRequest, pk: int, form_class: type[Form], form_key: str,
+                 decide: Callable[..., Any]) -> Reschedule | HttpResponse:
+    """A decision that takes a reason: the form's message at the field (422), the workflow's
+    refusal on the page (409), else the decided record."""
+    record = get_object_or_404(Reschedule.objects.select_related("proposed_by"), pk=pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _render(request, record, status=upstream.INVALID, **{form_key: form})
+    try:
+        decide(actor=request.user, reschedule=record, reason=form.cleaned_data["reason"])
+    except workflow.RescheduleRefused as exc:
+        messages.error(request, str(exc))
+        record.refresh_from_db()
+        return _render(request, record, status=409, **{form_key: form})
+    return record
+
+
 @require_POST
 @guards.permission_required(roles.APPROVE_PLANS, action="reschedule.reject")
 def reschedule_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(Reschedule.objects.select_related("proposed_by"), pk=pk)
-    form = RejectForm(request.POST)
-    if not form.is_valid():
-        return _render(request, record, status=upstream.INVALID, reject_form=form)
-    try:
-        workflow.reschedule_reject(actor=request.user, reschedule=record,
-                                   reason=form.cleaned_data["reason"])
-    except workflow.RescheduleRefused as exc:
-        messages.error(request, str(exc))
-        return _render(request, record, status=409, reject_form=form)
+    record = _with_reason(request, pk, RejectForm, "reject_form", workflow.reschedule_reject)
+    if isinstance(record, HttpResponse):
+        return record
     messages.success(request, _("The reschedule for %(debtor)s was rejected; the old plan "
                                 "stays active.") % {"debtor": record.debtor_name})
     return redirect("plans:approvals")
@@ -231,17 +243,10 @@ def reschedule_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @guards.permission_required(roles.APPROVE_PLANS, action="reschedule.abandon")
 def reschedule_abandon(request: HttpRequest, pk: int) -> HttpResponse:
     """Ends an interrupted reschedule with a reason; nothing is sent to Aptic."""
-    record = get_object_or_404(Reschedule.objects.select_related("proposed_by"), pk=pk)
-    form = AbandonForm(request.POST)
-    if not form.is_valid():
-        return _render(request, record, status=upstream.INVALID, abandon_form=form)
-    try:
-        record = workflow.reschedule_abandon(actor=request.user, reschedule=record,
-                                             reason=form.cleaned_data["reason"])
-    except workflow.RescheduleRefused as exc:
-        messages.error(request, str(exc))
-        record.refresh_from_db()
-        return _render(request, record, status=409, abandon_form=form)
+    record = _with_reason(request, pk, AbandonForm, "abandon_form",
+                          workflow.reschedule_abandon)
+    if isinstance(record, HttpResponse):
+        return record
     messages.success(request, _("The reschedule for %(debtor)s was abandoned.")
                      % {"debtor": record.debtor_name})
     return redirect("plans:reschedule", pk=record.pk)
