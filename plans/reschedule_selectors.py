@@ -39,12 +39,6 @@ def reschedule_proposer_list(*, proposed_by: Any, limit: int = 20) -> list[Resch
                 .order_by("-created_at", "-id")[:limit])
 
 
-def reschedule_debtor_list(*, debtor_guid: str) -> list[Reschedule]:
-    """The debtor's open reschedules (for the plans panel)."""
-    return list(Reschedule.objects.open().filter(debtor_guid=debtor_guid)
-                .select_related("proposed_by").order_by("created_at", "id"))
-
-
 def _abandoned_unplanned() -> QuerySet[Reschedule]:
     return Reschedule.objects.filter(status=Reschedule.Status.ABANDONED,
                                      step__in=Reschedule.UNPLANNED_STEPS)
@@ -59,15 +53,34 @@ def reschedule_abandoned_queue_list() -> QuerySet[Reschedule]:
             .exclude(models.Exists(proposed_since)).order_by("-abandoned_at", "-id"))
 
 
-def reschedule_abandoned_debtor_list(*, debtor_guid: str, plans: Iterable[PaymentPlan]
-                                     ) -> list[Reschedule]:
-    """The debtor's abandoned reschedules whose cases no active plan in `plans` (the panel's
-    list, as read) covers: the cases were left without a plan and still are."""
+@dataclass(frozen=True)
+class DebtorReschedules:
+    """The plans panel's reschedules: the open ones by old plan GUID, and the abandoned ones
+    whose cases no active plan covers (left without a plan and still so)."""
+
+    open: dict[str, Reschedule]
+    abandoned: list[Reschedule]
+
+
+def reschedule_debtor_panel(*, debtor_guid: str, plans: Iterable[PaymentPlan]
+                            ) -> DebtorReschedules:
+    """The debtor's reschedules for the plans panel (one query), `plans` as the panel read
+    them."""
+    rows = (Reschedule.objects.filter(debtor_guid=debtor_guid)
+            .filter(models.Q(status__in=Reschedule.OPEN_STATUSES)
+                    | models.Q(status=Reschedule.Status.ABANDONED,
+                               step__in=Reschedule.UNPLANNED_STEPS))
+            .select_related("proposed_by").order_by("created_at", "id"))
     covered = {guid for plan in plans if plan.active == PlanState.ACTIVE
                for guid in plan.cases}
-    return [r for r in _abandoned_unplanned().filter(debtor_guid=debtor_guid)
-            .order_by("-abandoned_at", "-id")
-            if not covered.intersection(r.case_guids)]
+    open_, abandoned = {}, []
+    for record in rows:
+        if record.status in Reschedule.OPEN_STATUSES:
+            open_[record.old_plan_guid] = record
+        elif not covered.intersection(record.case_guids):
+            abandoned.append(record)
+    abandoned.sort(key=lambda r: (r.abandoned_at, r.pk), reverse=True)
+    return DebtorReschedules(open=open_, abandoned=abandoned)
 
 
 @dataclass(frozen=True)

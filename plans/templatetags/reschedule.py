@@ -8,9 +8,9 @@ from django import template
 
 from plans.reschedule_models import Reschedule
 from plans.reschedule_selectors import (
-    reschedule_abandoned_debtor_list,
+    DebtorReschedules,
     reschedule_abandoned_queue_list,
-    reschedule_debtor_list,
+    reschedule_debtor_panel,
     reschedule_queue_list,
 )
 
@@ -39,16 +39,10 @@ def abandoned_reschedules() -> list[Reschedule]:
 
 
 @register.simple_tag
-def debtor_abandoned_reschedules(debtor_guid: str, plans: Any) -> list[Reschedule]:
-    """The debtor's abandoned reschedules whose cases still have no active plan (one query):
-    `{% debtor_abandoned_reschedules debtor_guid plans_panel.items as abandoned %}`."""
-    return reschedule_abandoned_debtor_list(debtor_guid=debtor_guid, plans=plans or ())
-
-
-@register.simple_tag
-def debtor_reschedules(debtor_guid: str) -> dict[str, Reschedule]:
-    """The debtor's open reschedules by old plan GUID (one query)."""
-    return {r.old_plan_guid: r for r in reschedule_debtor_list(debtor_guid=debtor_guid)}
+def debtor_reschedules(debtor_guid: str, plans: Any) -> DebtorReschedules:
+    """The debtor's open reschedules by old plan GUID and its abandoned ones still without a
+    plan (one query): `{% debtor_reschedules debtor_guid plans_panel.items as reschedules %}`."""
+    return reschedule_debtor_panel(debtor_guid=debtor_guid, plans=plans or ())
 
 
 @register.filter
