@@ -278,7 +278,7 @@ class HeaderCell(NamedTuple):
 
 
 class DebtorCells(NamedTuple):
-    """One search result as the table shows it (plain text; the template escapes it)."""
+    """One search result as the table shows it (plain text; `tbody_html` escapes it)."""
 
     href: str
     full_name: str
