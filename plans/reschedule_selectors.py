@@ -62,15 +62,22 @@ class DebtorReschedules:
     abandoned: list[Reschedule]
 
 
-def reschedule_debtor_panel(*, debtor_guid: str, plans: Iterable[PaymentPlan]
-                            ) -> DebtorReschedules:
-    """The debtor's reschedules for the plans panel (one query), `plans` as the panel read
-    them."""
-    rows = (Reschedule.objects.filter(debtor_guid=debtor_guid)
-            .filter(models.Q(status__in=Reschedule.OPEN_STATUSES)
-                    | models.Q(status=Reschedule.Status.ABANDONED,
-                               step__in=Reschedule.UNPLANNED_STEPS))
-            .select_related("proposed_by").order_by("created_at", "id"))
+def reschedule_debtor_rows(*, debtor_guid: str) -> list[Reschedule]:
+    """The debtor's reschedules the plans panel may show: the open ones and the abandoned ones
+    that left cases without a plan (one query; which are still so needs the plans)."""
+    return list(Reschedule.objects.filter(debtor_guid=debtor_guid)
+                .filter(models.Q(status__in=Reschedule.OPEN_STATUSES)
+                        | models.Q(status=Reschedule.Status.ABANDONED,
+                                   step__in=Reschedule.UNPLANNED_STEPS))
+                .select_related("proposed_by").order_by("created_at", "id"))
+
+
+def reschedule_debtor_panel(*, debtor_guid: str, plans: Iterable[PaymentPlan],
+                            rows: Iterable[Reschedule] | None = None) -> DebtorReschedules:
+    """The debtor's reschedules for the plans panel, `plans` as the panel read them; `rows`
+    from `reschedule_debtor_rows` when the page read them already (else one query)."""
+    if rows is None:
+        rows = reschedule_debtor_rows(debtor_guid=debtor_guid)
     covered = {guid for plan in plans if plan.active == PlanState.ACTIVE
                for guid in plan.cases}
     open_, abandoned = {}, []

@@ -27,6 +27,7 @@ from backoffice.gateway import (
 )
 from plans.models import PlanProposal
 from plans.reschedule_models import Reschedule
+from plans.reschedule_selectors import reschedule_debtor_rows
 
 ZERO = Decimal("0.00")
 
@@ -95,6 +96,23 @@ def proposal_by_plan_map(*, plan_guids: Iterable[str]) -> dict[str, PlanProposal
         return {}
     return {p.plan_guid: p for p in PlanProposal.objects.filter(plan_guid__in=guids)
             .select_related("proposed_by", "decided_by")}
+
+
+@dataclass(frozen=True)
+class PlansPanelRecords:
+    """Our rows behind a debtor's plans panel, read by debtor GUID: the debtor page reads them
+    while Aptic answers, so the panel makes no query once the plans are in."""
+
+    proposals: dict[str, PlanProposal]  # by plan guid: every proposal the back-office made
+    reschedules: list[Reschedule]  # as `reschedule_debtor_rows` gives them
+
+
+def plans_panel_records(*, debtor_guid: str) -> PlansPanelRecords:
+    """The debtor's proposals and panel reschedules (two queries, no Aptic call)."""
+    proposals = PlanProposal.objects.filter(debtor_guid=debtor_guid).select_related(
+        "proposed_by", "decided_by")
+    return PlansPanelRecords(proposals={p.plan_guid: p for p in proposals},
+                             reschedules=reschedule_debtor_rows(debtor_guid=debtor_guid))
 
 
 # --- The calculator ------------------------------------------------------------------------

@@ -47,6 +47,15 @@ def http_transport(limits: httpx.Limits | None = None) -> httpx.HTTPTransport:
     )
 
 
+def _on_the_wire(event: str, info: dict) -> None:
+    """httpcore's trace hook: once the request's last byte is written, a fan-out caller
+    waiting for it goes on (`fanout.on_its_way`). Not earlier: building and writing the
+    request takes the part's thread most of a millisecond, which a caller that went on to
+    draw its page would stretch out."""
+    if event == "http11.send_request_body.complete":
+        fanout.on_its_way()
+
+
 class Transport:
     def __init__(
         self,
@@ -109,13 +118,12 @@ class Transport:
             headers["Content-Type"] = "application/json"
         started = time.monotonic()
         status: int | str = "-"
-        fanout.on_its_way()
         try:
             response = self.client.request(
                 route.method, path, params=params, content=body, headers=headers,
                 timeout=timeout or self.timeout,
                 # Read by the tracing hook, which names the span's URL by this template.
-                extensions={ROUTE_EXTENSION: route.template},
+                extensions={ROUTE_EXTENSION: route.template, "trace": _on_the_wire},
             )
             status = response.status_code
             return response

@@ -20,6 +20,7 @@ from backoffice.upstream import INVALID, banner_fragment, upstream_banner, upstr
 from debtors import selectors
 from debtors.forms import RevealForm
 from debtors.views import addresses, extra_fields
+from plans.selectors import PlansPanelRecords, plans_panel_records
 from work.views.debtor import PanelReads, work_panels_context, work_panels_reads
 from work.views.timeline import timeline_context
 
@@ -43,7 +44,7 @@ def _profile_context(request: HttpRequest, debtor_guid: str, debtor: Debtor | No
 
 def _page_context(request: HttpRequest, view: selectors.Debtor360, *,
                   timeline: dict | None = None, local: PanelReads | None = None,
-                  **profile) -> dict:
+                  plans_records: PlansPanelRecords | None = None, **profile) -> dict:
     guid = view.debtor_guid
     user = request.user
     context = {
@@ -56,6 +57,7 @@ def _page_context(request: HttpRequest, view: selectors.Debtor360, *,
         "cases_panel": view.cases,
         "addresses_state": addresses.EDITOR.state(request, guid, view.addresses),
         "plans_panel": view.plans,
+        "plans_records": plans_records,  # None: the panel's tags query for themselves
         "extra_fields_state": extra_fields.EDITOR.state(request, guid, view.extra_fields),
         # The agent's day (local queries; the timeline holds the recent changes too).
         **work_panels_context(request, debtor_guid=guid, summary=view.summary,
@@ -87,6 +89,7 @@ def detail(request: HttpRequest, guid: UUID) -> HttpResponse:
     pending = selectors.debtor_360_start(debtor_guid=debtor_guid)
     timeline = timeline_context(request, debtor_guid)
     local = work_panels_reads(request, debtor_guid=debtor_guid)
+    plans_records = plans_panel_records(debtor_guid=debtor_guid)
     slots = Slots("title", "banner", "aptic")
     page = render_to_string("debtors/detail.html",
                             {"debtor_guid": debtor_guid, **timeline, "slots": slots.marks},
@@ -94,7 +97,8 @@ def detail(request: HttpRequest, guid: UUID) -> HttpResponse:
     view = pending.result()
     if isinstance(view.debtor_error, NotFound):
         return _not_found(request, debtor_guid)
-    context = _page_context(request, view, timeline=timeline, local=local)
+    context = _page_context(request, view, timeline=timeline, local=local,
+                            plans_records=plans_records)
     return HttpResponse(slots.fill(
         page,
         title=render_to_string("debtors/detail.html#title", context, request),

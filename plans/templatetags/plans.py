@@ -42,12 +42,15 @@ class PanelRow:
 def plan_panel_rows(context: template.Context, plans: Any) -> list[PanelRow]:
     """Each plan with our record of it (one query for all) and whether the user may manage it.
 
-    `{% plan_panel_rows plans_panel.items as rows %}`
+    `{% plan_panel_rows plans_panel.items as rows %}`; no query when the page read them already
+    (`plans_records` in the context, see `plans_panel_records`).
     """
     request = context.get("request")
     user = getattr(request, "user", None)
     items = list(plans or ())
-    records = proposal_by_plan_map(plan_guids=[p.payment_plan_guid or "" for p in items])
+    prefetched = context.get("plans_records")
+    records = (prefetched.proposals if prefetched is not None else
+               proposal_by_plan_map(plan_guids=[p.payment_plan_guid or "" for p in items]))
     may_propose = roles.user_can(user, roles.PROPOSE_PLANS)
     rows = []
     for plan in items:

@@ -38,11 +38,16 @@ def abandoned_reschedules() -> list[Reschedule]:
     return list(reschedule_abandoned_queue_list())
 
 
-@register.simple_tag
-def debtor_reschedules(debtor_guid: str, plans: Any) -> DebtorReschedules:
+@register.simple_tag(takes_context=True)
+def debtor_reschedules(context: template.Context, debtor_guid: str, plans: Any
+                       ) -> DebtorReschedules:
     """The debtor's open reschedules by old plan GUID and its abandoned ones still without a
-    plan (one query): `{% debtor_reschedules debtor_guid plans_panel.items as reschedules %}`."""
-    return reschedule_debtor_panel(debtor_guid=debtor_guid, plans=plans or ())
+    plan: `{% debtor_reschedules debtor_guid plans_panel.items as reschedules %}` (one query,
+    none when the page read them already: `plans_records` in the context)."""
+    prefetched = context.get("plans_records")
+    return reschedule_debtor_panel(
+        debtor_guid=debtor_guid, plans=plans or (),
+        rows=prefetched.reschedules if prefetched is not None else None)
 
 
 @register.filter

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from backoffice.gateway import NotFound
-from plans.selectors import PlansPanel, plan_panel_get
+from plans.selectors import PlansPanel, plan_panel_get, plans_panel_records
 from tests.plans.plan_pages import propose, schedule_rows
 
 
@@ -52,6 +52,30 @@ def test_the_panel_partial_renders_an_upstream_error():
         "debtor_guid": "00000000-0000-4000-8000-000000000000", "debtor": None,
     }, request=request)
     assert "not found" in html and "req-123" in html
+
+
+def _without_tokens(html: str) -> str:
+    return re.sub(r"[A-Za-z0-9]{64}", "TOKEN", html)  # each render masks the CSRF token anew
+
+
+def test_records_read_before_the_plans_arrive_leave_the_panel_nothing_to_ask(
+        agent_client, agent_user, debtor, django_assert_num_queries):
+    """The 360 reads our proposals and reschedules by debtor while Aptic answers: the panel
+    drawn from them is the one its own queries give, and asks the database nothing."""
+    proposal = propose(agent_client, debtor)
+    guid = debtor["debtorGuid"]
+    request = RequestFactory().get("/")
+    request.user = agent_user
+    context = {"plans_panel": plan_panel_get(debtor_guid=guid), "debtor_guid": guid,
+               "debtor": None}
+    asked = render_to_string("plans/partials/debtor_plans.html", context, request=request)
+    records = plans_panel_records(debtor_guid=guid)
+    with django_assert_num_queries(0):
+        given = render_to_string("plans/partials/debtor_plans.html",
+                                 {**context, "plans_records": records}, request=request)
+    assert "Pending approval" in given and proposal.plan_guid in given
+    assert "proposed by agent" in given  # our record of the proposal, from `records`
+    assert _without_tokens(given) == _without_tokens(asked)
 
 
 def test_plan_panel_get_reads_every_plan(aptic, debtor, agent_client):
