@@ -9,8 +9,8 @@ an unlucky request waited on.
 
 `settle()` runs once the app is loaded: it moves everything alive by then into the permanent
 generation (`gc.freeze()`: never walked again, and in a forked worker its pages stay shared)
-and raises the young threshold, so the collector runs a few times a minute instead of a
-few times a page. Cycles are still collected; they only wait a little longer.
+and raises the young threshold, so a young collection comes once in a few dozen pages instead
+of several times a page. Cycles are still collected; they only wait a little longer.
 """
 
 from __future__ import annotations
