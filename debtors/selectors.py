@@ -3,7 +3,8 @@
 The 360 asks Aptic for the debtor, the case summary, the cases, addresses, payment plans and
 extra fields side by side (`gather`), so the page costs about its slowest call; each part
 carries its own error, so a failing part shows its message while the rest of the page works.
-`debtor_360_start` only sends them, so the page can draw its local parts while Aptic answers.
+`debtor_360_start` only sends them, so the page can draw its local parts while Aptic answers,
+and each Aptic panel as soon as its own answer is in (`Pending360.as_they_arrive`).
 
 `Panel` is what every list panel of the 360 receives (other apps' panels too): the items and
 the error that stopped them, if any.
@@ -11,8 +12,8 @@ the error that stopped them, if any.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from concurrent.futures import Future
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, as_completed
 from dataclasses import dataclass
 from typing import Any
 
@@ -156,6 +157,9 @@ def debtor_search(
                                      top=top)
 
 
+PARTS_360 = frozenset({"debtor", "summary", "cases", "addresses", "plans", "extra_fields"})
+
+
 @dataclass(frozen=True)
 class Debtor360:
     """Everything the debtor page shows that comes from Aptic, part by part."""
@@ -169,6 +173,21 @@ class Debtor360:
     addresses: Panel[Address]
     plans: Panel[PaymentPlan]
     extra_fields: Panel[ExtraField]
+    # The parts read so far: all of them, but for a view of `Pending360.as_they_arrive`,
+    # whose parts not in yet are empty (no debtor, no summary, empty panels).
+    arrived: frozenset[str] = PARTS_360
+
+    def has(self, *names: str) -> bool:
+        """Whether these parts are in. "currency": the money's currency is known, which
+        takes the debtor, and the cases too when the debtor names none."""
+        for name in names:
+            if name == "currency":
+                named = self.debtor is not None and bool(self.debtor.currency_code)
+                if not self.has("debtor") or not (named or self.has("cases")):
+                    return False
+            elif name not in self.arrived:
+                return False
+        return True
 
     @property
     def currency(self) -> str:
@@ -221,20 +240,40 @@ class Pending360:
     futures: Mapping[str, Future[Part]]
 
     def result(self) -> Debtor360:
-        parts = {name: future.result() for name, future in self.futures.items()}
-        debtor, debtor_error = _value_or_error(parts["debtor"])
-        summary, summary_error = _value_or_error(parts["summary"])
-        return Debtor360(
-            debtor_guid=self.debtor_guid,
-            debtor=debtor,
-            debtor_error=debtor_error,
-            summary=summary,
-            summary_error=summary_error,
-            cases=panel_from(parts["cases"]),
-            addresses=panel_from(parts["addresses"]),
-            plans=panel_from(parts["plans"]),
-            extra_fields=panel_from(parts["extra_fields"]),
-        )
+        """The whole view, once every part is in."""
+        return _view_from(self.debtor_guid,
+                          {name: future.result() for name, future in self.futures.items()})
+
+    def as_they_arrive(self) -> Iterator[Debtor360]:
+        """The view again after each part comes in, with what is in so far (`has`); the
+        last one is whole. A page draws each panel as soon as its parts are in, so only the
+        panels of the slowest answer are left to draw after it."""
+        names = {future: name for name, future in self.futures.items()}
+        parts: dict[str, Part] = {}
+        for future in as_completed(names):
+            parts[names[future]] = future.result()
+            yield _view_from(self.debtor_guid, parts)
+
+
+def _panel_of(parts: Mapping[str, Part], name: str) -> Panel:
+    return panel_from(parts[name]) if name in parts else Panel()
+
+
+def _view_from(debtor_guid: str, parts: Mapping[str, Part]) -> Debtor360:
+    debtor, debtor_error = _value_or_error(parts.get("debtor", Part()))
+    summary, summary_error = _value_or_error(parts.get("summary", Part()))
+    return Debtor360(
+        debtor_guid=debtor_guid,
+        debtor=debtor,
+        debtor_error=debtor_error,
+        summary=summary,
+        summary_error=summary_error,
+        cases=_panel_of(parts, "cases"),
+        addresses=_panel_of(parts, "addresses"),
+        plans=_panel_of(parts, "plans"),
+        extra_fields=_panel_of(parts, "extra_fields"),
+        arrived=frozenset(parts),
+    )
 
 
 def debtor_360(*, debtor_guid: str) -> Debtor360:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
@@ -42,39 +44,94 @@ def _profile_context(request: HttpRequest, debtor_guid: str, debtor: Debtor | No
     }
 
 
-def _page_context(request: HttpRequest, view: selectors.Debtor360, *,
-                  timeline: dict | None = None, local: PanelReads | None = None,
-                  plans_records: PlansPanelRecords | None = None, **profile) -> dict:
-    guid = view.debtor_guid
+def _common_context(request: HttpRequest, debtor_guid: str) -> dict:
+    """What every section of the page gets: the debtor's GUID and what the user may do."""
     user = request.user
+    return {
+        "debtor_guid": debtor_guid,
+        "can_edit": roles.user_can(user, roles.EDIT_DEBTORS),
+        "can_plan": roles.user_can(user, roles.CALCULATE_PLANS),
+        "can_view_audit": roles.user_can(user, roles.VIEW_AUDIT),
+        "calculator_url": reverse("plans:calculator", args=[debtor_guid]),
+        "edit_url": reverse("debtors:edit", args=[debtor_guid]),
+        "delete_url": reverse("debtors:delete", args=[debtor_guid]),
+    }
+
+
+@dataclass(frozen=True)
+class _Local:
+    """What the page read locally for its sections (None: the section's own code reads it),
+    and the profile's reveal state."""
+
+    work: PanelReads | None = None
+    plans: PlansPanelRecords | None = None
+    profile: dict = field(default_factory=dict)
+
+
+type SectionContext = Callable[[HttpRequest, selectors.Debtor360, _Local], dict]
+
+
+def _head_context(request: HttpRequest, view: selectors.Debtor360, local: _Local) -> dict:
+    """The header, the profile, the case summary and the agent's work panels (and the title
+    and the banner)."""
+    guid = view.debtor_guid
     context = {
-        **_profile_context(request, guid, view.debtor, **profile),
+        **_profile_context(request, guid, view.debtor, **local.profile),
         "view": view,
         "debtor_error": view.debtor_error,
         "summary": view.summary,
         "summary_error": view.summary_error,
         "currency": view.currency,
-        "cases_panel": view.cases,
-        "addresses_state": addresses.EDITOR.state(request, guid, view.addresses),
-        "plans_panel": view.plans,
-        "plans_records": plans_records,  # None: the panel's tags query for themselves
-        "extra_fields_state": extra_fields.EDITOR.state(request, guid, view.extra_fields),
-        # The agent's day (local queries; the timeline holds the recent changes too).
         **work_panels_context(request, debtor_guid=guid, summary=view.summary,
                               summary_error=view.summary_error, currency=view.currency,
-                              debtor_name=view.display_name, local=local),
-        **(timeline if timeline is not None else timeline_context(request, guid)),
-        "can_edit": roles.user_can(user, roles.EDIT_DEBTORS),
-        "can_plan": roles.user_can(user, roles.CALCULATE_PLANS),
-        "can_view_audit": roles.user_can(user, roles.VIEW_AUDIT),
-        "calculator_url": reverse("plans:calculator", args=[guid]),
-        "edit_url": reverse("debtors:edit", args=[guid]),
-        "delete_url": reverse("debtors:delete", args=[guid]),
+                              debtor_name=view.display_name, local=local.work),
     }
     if view.debtor_error is not None:
         context["banner"] = upstream_banner(view.debtor_error,
                                             retry_url=request.get_full_path())
     return context
+
+
+def _cases_context(request: HttpRequest, view: selectors.Debtor360, local: _Local) -> dict:
+    return {"cases_panel": view.cases}
+
+
+def _addresses_context(request: HttpRequest, view: selectors.Debtor360, local: _Local) -> dict:
+    return {"addresses_state": addresses.EDITOR.state(request, view.debtor_guid,
+                                                      view.addresses)}
+
+
+def _extra_fields_context(request: HttpRequest, view: selectors.Debtor360,
+                          local: _Local) -> dict:
+    return {"extra_fields_state": extra_fields.EDITOR.state(request, view.debtor_guid,
+                                                            view.extra_fields)}
+
+
+def _plans_context(request: HttpRequest, view: selectors.Debtor360, local: _Local) -> dict:
+    return {"plans_panel": view.plans,
+            "plans_records": local.plans}  # None: the panel's tags query for themselves
+
+
+# The page's Aptic sections, each a partial of debtors/detail.html and, on the page drawn
+# while Aptic answers, a slot: the parts it needs in (`Debtor360.has`) and its context beyond
+# the common one.
+SECTIONS: dict[str, tuple[tuple[str, ...], SectionContext]] = {
+    "head": (("debtor", "summary", "currency"), _head_context),
+    "cases": (("cases",), _cases_context),
+    "addresses": (("addresses",), _addresses_context),
+    "extra_fields": (("extra_fields",), _extra_fields_context),
+    "plans": (("plans",), _plans_context),
+}
+
+
+def _page_context(request: HttpRequest, view: selectors.Debtor360, **profile) -> dict:
+    """The whole page's context, every part in (the page drawn at once, as after a reveal)."""
+    guid = view.debtor_guid
+    local = _Local(profile=profile)
+    context = _common_context(request, guid)
+    for _, section_context in SECTIONS.values():
+        context.update(section_context(request, view, local))
+    return {**context, **timeline_context(request, guid)}
 
 
 @require_GET
@@ -83,28 +140,32 @@ def detail(request: HttpRequest, guid: UUID) -> HttpResponse:
     """The 360: every part read side by side; a failing part shows its own message.
 
     While Aptic answers, the page reads its local rows and draws what is local (the header,
-    the navigation, the timeline); the Aptic panels go into their slots once the reads are
-    in."""
+    the navigation, the actions, the timeline); each Aptic section goes into its slot as soon
+    as its reads are in, so after the slowest answer only its own section is left to draw."""
     debtor_guid = str(guid)
     pending = selectors.debtor_360_start(debtor_guid=debtor_guid)
     timeline = timeline_context(request, debtor_guid)
-    local = work_panels_reads(request, debtor_guid=debtor_guid)
-    plans_records = plans_panel_records(debtor_guid=debtor_guid)
-    slots = Slots("title", "banner", "aptic")
+    local = _Local(work=work_panels_reads(request, debtor_guid=debtor_guid),
+                   plans=plans_panel_records(debtor_guid=debtor_guid))
+    common = _common_context(request, debtor_guid)
+    slots = Slots("title", "banner", *SECTIONS)
     page = render_to_string("debtors/detail.html",
-                            {"debtor_guid": debtor_guid, **timeline, "slots": slots.marks},
-                            request)
-    view = pending.result()
-    if isinstance(view.debtor_error, NotFound):
-        return _not_found(request, debtor_guid)
-    context = _page_context(request, view, timeline=timeline, local=local,
-                            plans_records=plans_records)
-    return HttpResponse(slots.fill(
-        page,
-        title=render_to_string("debtors/detail.html#title", context, request),
-        banner=upstream_banner_html(request, context),
-        aptic=render_to_string("debtors/detail.html#aptic", context, request),
-    ))
+                            {**common, **timeline, "slots": slots.marks}, request)
+    drawn: dict[str, str] = {}
+    for view in pending.as_they_arrive():
+        if isinstance(view.debtor_error, NotFound):
+            return _not_found(request, debtor_guid)
+        for section, (needs, section_context) in SECTIONS.items():
+            if section in drawn or not view.has(*needs):
+                continue
+            context = {**common, **section_context(request, view, local)}
+            drawn[section] = render_to_string(f"debtors/detail.html#{section}", context,
+                                              request)
+            if section == "head":
+                drawn["title"] = render_to_string("debtors/detail.html#title", context,
+                                                  request)
+                drawn["banner"] = upstream_banner_html(request, context)
+    return HttpResponse(slots.fill(page, **drawn))
 
 
 @require_GET
