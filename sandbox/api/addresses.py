@@ -10,6 +10,7 @@ from sandbox.api.common import (
     Validator,
     api_view,
     debtor_get,
+    debtor_key,
     get_by_guid,
     json_response,
     list_page,
@@ -76,9 +77,9 @@ def _clean_address(body: dict) -> tuple[dict, bool | None]:
 @api_view(methods=["GET", "POST"])
 def addresses(request: HttpRequest, debtor_guid: str) -> HttpResponse:
     """A1 list, A2 create."""
-    debtor = debtor_get(debtor_guid)
     if request.method == "GET":
-        return list_page(request, debtor.addresses.all(), ADDRESS_LIST)
+        return list_page(request, debtor_key(debtor_guid).addresses.all(), ADDRESS_LIST)
+    debtor = debtor_get(debtor_guid)
     fields, default = _clean_address(read_json_object(request))
     address = address_create(debtor=debtor, fields=fields, default=default)
     return json_response(ADDRESS_LIST.row(address), status=201)

@@ -12,6 +12,7 @@ from sandbox.api.common import (
     ListSpec,
     api_view,
     debtor_get,
+    debtor_key,
     get_by_guid,
     json_response,
     link,
@@ -113,9 +114,8 @@ def summary(request: HttpRequest, debtor_guid: str) -> HttpResponse:
 @api_view(methods=["GET"])
 def cases(request: HttpRequest, debtor_guid: str) -> HttpResponse:
     """D7 list of the debtor's cases."""
-    debtor = debtor_get(debtor_guid)
     return list_page(
-        request, debtor.cases.select_related("debtor"), CASE_LIST,
+        request, debtor_key(debtor_guid).cases.select_related("debtor"), CASE_LIST,
         lambda case: case_detail(request, case),
     )
 

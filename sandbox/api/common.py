@@ -65,6 +65,7 @@ __all__ = [
     "api_url",
     "api_view",
     "debtor_get",
+    "debtor_key",
     "dumps",
     "format_date",
     "format_datetime",
@@ -196,6 +197,12 @@ def get_by_guid(queryset: QuerySet, guid: str | UUID, *, what: str, **filters: A
 def debtor_get(guid: str | UUID) -> Debtor:
     """The debtor a URL (or body) names; 404 otherwise."""
     return get_by_guid(Debtor.objects, guid, what="debtor")
+
+
+def debtor_key(guid: str | UUID) -> Debtor:
+    """The debtor a URL names with only its key loaded (404 otherwise): enough to list or
+    compute what belongs to it. Its 29 columns cost half the time of the lookup."""
+    return get_by_guid(Debtor.objects.only("pk"), guid, what="debtor")
 
 
 # --- Lists -----------------------------------------------------------------------------------

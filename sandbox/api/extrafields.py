@@ -11,6 +11,7 @@ from sandbox.api.common import (
     Validator,
     api_view,
     debtor_get,
+    debtor_key,
     json_response,
     list_page,
     no_content,
@@ -47,9 +48,10 @@ def _clean(body: dict, *, default_name: str | None = None) -> tuple[str, list[st
 @api_view(methods=["GET", "POST"])
 def extra_fields(request: HttpRequest, debtor_guid: str) -> HttpResponse:
     """E1 list, E2 create (409 if the name is taken)."""
-    debtor = debtor_get(debtor_guid)
     if request.method == "GET":
-        return list_page(request, debtor.extra_fields.all(), EXTRA_FIELD_LIST, extra_field_body)
+        return list_page(request, debtor_key(debtor_guid).extra_fields.all(), EXTRA_FIELD_LIST,
+                         extra_field_body)
+    debtor = debtor_get(debtor_guid)
     name, value = _clean(read_json_object(request))
     field = extra_field_create(debtor=debtor, name=name, value=value)
     return json_response(extra_field_body(field), status=201)

@@ -15,6 +15,7 @@ from sandbox.api.common import (
     Validator,
     api_view,
     debtor_get,
+    debtor_key,
     get_by_guid,
     json_response,
     list_page,
@@ -182,9 +183,9 @@ def _plan(debtor_guid: str, plan_guid: str) -> PaymentPlan:
 @api_view(methods=["GET", "POST"])
 def plans(request: HttpRequest, debtor_guid: str) -> HttpResponse:
     """P1 list the debtor's plans; P2 create one (a proposal unless `active: 1`)."""
-    debtor = debtor_get(debtor_guid)
     if request.method == "GET":
-        return list_page(request, _plans_of(debtor), PLAN_LIST, plan_wire)
+        return list_page(request, _plans_of(debtor_key(debtor_guid)), PLAN_LIST, plan_wire)
+    debtor = debtor_get(debtor_guid)
     plan = plan_create(debtor=debtor, terms=_terms(read_json_object(request)))
     return json_response(plan_wire(_plan(debtor_guid, plan.guid)), status=201)
 
@@ -192,8 +193,7 @@ def plans(request: HttpRequest, debtor_guid: str) -> HttpResponse:
 @api_view(methods=["POST"])
 def calculate(request: HttpRequest, debtor_guid: str) -> HttpResponse:
     """P6: the plan the terms would make; nothing is stored."""
-    # Only the debtor's key is needed: its 29 columns cost half the time of the lookup.
-    debtor = get_by_guid(Debtor.objects.only("pk"), debtor_guid, what="debtor")
+    debtor = debtor_key(debtor_guid)
     calculated = plan_calculate(debtor=debtor, terms=_terms(read_json_object(request)))
     return json_response(calculated_wire(calculated))
 
