@@ -12,7 +12,8 @@ bench/sandbox_list.py, checked with EXPLAIN QUERY PLAN):
 So, on SQLite, the matches choose the plan:
 - up to SMALL (collected by one pass that stops after SMALL + 1): that list is the total,
   and the page is sorted from those rows alone (looked up by primary key, the sort carrying
-  only the keys), then its rows are read;
+  only the keys), then its rows are read; up to FEW (a debtor's cases, addresses or plans),
+  the rows are sorted and read by the same query, one query less on most calls;
 - more (counted): the filter keeps over a fifth of the rows. When SQLite's own plan reads
   them in order from an index (EXPLAIN QUERY PLAN shows no sort), it is used. Otherwise,
   when an index gives the order (or its first key, the rest sorted within runs of equal
@@ -30,6 +31,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.sql.where import WhereNode
 
 SMALL = 20_000
+FEW = 200  # matches sorted as whole rows, not as keys first: cheaper than a second query
 
 
 def _unfiltered(queryset: QuerySet) -> QuerySet:
@@ -81,6 +83,9 @@ def page_rows(queryset: QuerySet, *, skip: int, top: int) -> tuple[int, list]:
     if count <= SMALL:
         if skip >= count:
             return count, []
+        if count <= FEW:
+            in_matches = _unfiltered(queryset).filter(pk__in=_in_json(matches))
+            return count, list(in_matches[skip: skip + top])
         in_matches = _unfiltered(keys_of).filter(pk__in=_in_json(matches))
         return count, _rows(queryset, list(in_matches[skip: skip + top]))
     total = queryset.count()

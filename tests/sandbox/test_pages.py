@@ -1,11 +1,12 @@
 """page_rows() gives exactly count() and queryset[skip:skip + top], whichever plan it takes.
 
-The thresholds are shrunk so that a few hundred debtors exercise every way: a sort of the
-collected matches, SQLite's own plan when an index gives the order, and a walk
-along the order checking each row.
+The thresholds are shrunk so that a few hundred debtors exercise every way: a few matches
+sorted and read by one query, a sort of the collected matches' keys, SQLite's own plan when
+an index gives the order, and a walk along the order checking each row.
 """
 
 import pytest
+from django.db.models import Count
 
 from sandbox.api import pages
 from sandbox.api.debtors import DEBTOR_LIST
@@ -27,6 +28,7 @@ FILTERS = [
     "not (currencyCode eq 'SEK')",
     "fullName eq 'nobody at all'",
     "debtorReference eq '1000003' or debtorReference eq '1000007'",
+    "startswith(debtorReference,'100001')",
 ]
 ORDERS = [
     "fullName", "fullName desc, debtorGuid", "countryCode desc, debtorGuid",
@@ -37,6 +39,7 @@ ORDERS = [
 @pytest.fixture
 def small_thresholds(monkeypatch):
     monkeypatch.setattr(pages, "SMALL", 60)
+    monkeypatch.setattr(pages, "FEW", 10)
 
 
 def test_every_plan_gives_the_naive_page(small_thresholds):
@@ -68,3 +71,16 @@ def test_page_rows_keeps_prefetching(small_thresholds, django_assert_max_num_que
     assert sum(expected) > 0
     with django_assert_max_num_queries(0, using="sandbox"):
         assert [len(row.cases.all()) for row in rows] == expected
+
+
+def test_a_few_matches_take_one_query_after_the_count(django_assert_num_queries):
+    seed_portfolio(debtors=40, seed=14)
+    debtor = Debtor.objects.annotate(n=Count("cases")).filter(n__gte=2).first()
+    queryset = Case.objects.filter(debtor=debtor).order_by("-registration_date", "pk")
+    expected = [case.pk for case in queryset]
+    with django_assert_num_queries(2, using="sandbox"):  # the count and keys, then the rows
+        total, rows = pages.page_rows(queryset.all(), skip=0, top=100)
+    assert total == len(expected) and [case.pk for case in rows] == expected
+    with django_assert_num_queries(2, using="sandbox"):
+        assert [case.pk for case in pages.page_rows(queryset.all(), skip=1, top=1)[1]] == \
+            expected[1:2]
