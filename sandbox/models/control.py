@@ -2,7 +2,9 @@
 
 from fnmatch import fnmatchcase
 
-from django.db import connections, models, router
+from django.db import models
+
+from sandbox.models.plain_read import plain_get
 
 # What apply_faults() reads on every API call (not updated_at).
 _IN_FORCE = ("latency_ms", "failure_rate", "status", "retry_after", "hang", "methods", "paths")
@@ -34,25 +36,10 @@ class FaultConfig(models.Model):
 
     @classmethod
     def current(cls) -> "FaultConfig":
-        """The faults in force (an unsaved all-clear instance when none are set).
-
-        Read with one plain SELECT, not a queryset: every API call asks, and building the
-        ORM's query cost several times the read itself (about 0.3 ms a call)."""
-        db = router.db_for_read(cls)
-        connection = connections[db]
-        quote = connection.ops.quote_name
-        fields = [cls._meta.get_field(name) for name in _IN_FORCE]
-        sql = (f"SELECT {', '.join(quote(field.column) for field in fields)} "  # noqa: S608
-               f"FROM {quote(cls._meta.db_table)} WHERE {quote(cls._meta.pk.column)} = %s")
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [cls.SINGLETON_PK])
-            row = cursor.fetchone()
-        if row is None:
-            return cls(pk=cls.SINGLETON_PK)
-        values = [field.from_db_value(value, None, connection)
-                  if hasattr(field, "from_db_value") else field.to_python(value)
-                  for field, value in zip(fields, row, strict=True)]
-        return cls.from_db(db, ["id", *_IN_FORCE], [cls.SINGLETON_PK, *values])
+        """The faults in force (an unsaved all-clear instance when none are set), read by
+        one plain SELECT: every API call asks."""
+        return (plain_get(cls, by="id", value=cls.SINGLETON_PK, fields=_IN_FORCE)
+                or cls(pk=cls.SINGLETON_PK))
 
     @property
     def is_clear(self) -> bool:

@@ -22,7 +22,7 @@ def _lookups(queries: list[dict]) -> list[str]:
     """The queries that read the debtor table by GUID: the lookups of the debtor itself."""
     return [q["sql"] for q in queries
             if q["sql"].split(" FROM ", 1)[-1].startswith('"sandbox_debtor" WHERE')
-            and '"sandbox_debtor"."guid" =' in q["sql"]]
+            and ('"sandbox_debtor"."guid" =' in q["sql"] or ' WHERE "guid" =' in q["sql"])]
 
 
 @pytest.fixture
@@ -51,8 +51,8 @@ def test_lists_and_p6_read_only_the_debtors_key(bearer):
         assert answer.status_code == 200, (url, answer.content[:300])
         lookups = _lookups(captured.captured_queries)
         assert len(lookups) == 1, (url, lookups)
-        selected = lookups[0].split(" FROM ", 1)[0]
-        assert selected == 'SELECT "sandbox_debtor"."id"', (url, selected)
+        selected = lookups[0].split(" FROM ", 1)[0].replace('"sandbox_debtor".', "")
+        assert selected == 'SELECT "id"', (url, selected)
     assert client.get(f"{API}/{guid}/cases", **bearer).json()["value"], "the debtor has cases"
 
 
