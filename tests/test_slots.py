@@ -26,3 +26,16 @@ def test_marks_differ_from_one_page_to_the_next_and_an_unknown_part_is_an_error(
     assert Slots("results").marks["results"] != Slots("results").marks["results"]
     with pytest.raises(KeyError):
         Slots("results").fill("", banner="x")
+
+
+def test_a_text_slot_takes_the_escaped_text_wherever_it_was_drawn():
+    slots = Slots("results", texts=["debtor_name"])
+    word = slots.texts["debtor_name"]
+    page = Template('<input value="{{ name }}"><p>{{ name }}</p>{{ slots.results }}').render(
+        Context({"name": word, "slots": slots.marks}))
+    assert page.count(word) == 2  # a plain word: drawn as it is, even escaped
+    filled = slots.fill(page, debtor_name="O'Brien & <Co>", results="<table></table>")
+    assert filled == ('<input value="O&#x27;Brien &amp; &lt;Co&gt;">'
+                      "<p>O&#x27;Brien &amp; &lt;Co&gt;</p><table></table>")
+    assert Slots(texts=["a"]).texts["a"] != Slots(texts=["a"]).texts["a"]
+    assert slots.fill(page).count(word) == 0  # not given: left empty

@@ -23,7 +23,12 @@ from debtors import selectors
 from debtors.forms import RevealForm
 from debtors.views import addresses, extra_fields
 from plans.selectors import PlansPanelRecords, plans_panel_records
-from work.views.debtor import PanelReads, work_panels_context, work_panels_reads
+from work.views.debtor import (
+    PanelReads,
+    case_panels_context,
+    work_panels_context,
+    work_panels_reads,
+)
 from work.views.timeline import timeline_context
 
 
@@ -72,8 +77,7 @@ type SectionContext = Callable[[HttpRequest, selectors.Debtor360, _Local], dict]
 
 
 def _head_context(request: HttpRequest, view: selectors.Debtor360, local: _Local) -> dict:
-    """The header, the profile, the case summary and the agent's work panels (and the title
-    and the banner)."""
+    """The header, the profile and the case summary (and the title and the banner)."""
     guid = view.debtor_guid
     context = {
         **_profile_context(request, guid, view.debtor, **local.profile),
@@ -82,14 +86,18 @@ def _head_context(request: HttpRequest, view: selectors.Debtor360, local: _Local
         "summary": view.summary,
         "summary_error": view.summary_error,
         "currency": view.currency,
-        **work_panels_context(request, debtor_guid=guid, summary=view.summary,
-                              summary_error=view.summary_error, currency=view.currency,
-                              debtor_name=view.display_name, local=local.work),
     }
     if view.debtor_error is not None:
         context["banner"] = upstream_banner(view.debtor_error,
                                             retry_url=request.get_full_path())
     return context
+
+
+def _work_context(request: HttpRequest, view: selectors.Debtor360, local: _Local) -> dict:
+    """The agent's work panels, their forms with the debtor's name, currency and cases."""
+    return work_panels_context(request, debtor_guid=view.debtor_guid, summary=view.summary,
+                               summary_error=view.summary_error, currency=view.currency,
+                               debtor_name=view.display_name, local=local.work)
 
 
 def _cases_context(request: HttpRequest, view: selectors.Debtor360, local: _Local) -> dict:
@@ -124,6 +132,42 @@ SECTIONS: dict[str, tuple[tuple[str, ...], SectionContext]] = {
 }
 
 
+# The work panels are drawn while Aptic answers but for these parts, which need the debtor
+# and its case summary: the marks of two panels' partials (slot: partial, panel) and the text
+# slots of their hidden fields.
+WORK_NEEDS = ("debtor", "summary", "currency")
+WORK_PARTS = {
+    "contact_cases": ("work/partials/contacts.html#cases", "contacts_panel"),
+    "contact_currency": ("work/partials/contacts.html#currency", "contacts_panel"),
+    "promise_cases": ("work/partials/promises.html#cases", "promises_panel"),
+    "promise_currency": ("work/partials/promises.html#currency", "promises_panel"),
+}
+WORK_TEXTS = ("debtor_name", "currency")
+
+
+def _work_waiting(request: HttpRequest, debtor_guid: str, local: _Local, slots: Slots
+                  ) -> dict:
+    """The work panels' context for the page drawn while Aptic answers: the text slots in
+    place of the debtor's name and currency, the marks in place of the parts that need the
+    cases (`work_slots`)."""
+    context = work_panels_context(
+        request, debtor_guid=debtor_guid, summary=None, summary_error=None,
+        currency=slots.texts["currency"], debtor_name=slots.texts["debtor_name"],
+        local=local.work)
+    return {**context, "work_slots": slots.marks} if context else {}
+
+
+def _work_parts(request: HttpRequest, view: selectors.Debtor360, local: _Local) -> dict:
+    """The work panels' parts that waited for the debtor and its cases, drawn."""
+    panels = case_panels_context(request, debtor_guid=view.debtor_guid, summary=view.summary,
+                                 summary_error=view.summary_error, currency=view.currency,
+                                 debtor_name=view.display_name, local=local.work)
+    parts = {slot: render_to_string(template, {"p": panels[panel], "form": panels[panel]["form"]},
+                                    request)
+             for slot, (template, panel) in WORK_PARTS.items() if panel in panels}
+    return {**parts, "debtor_name": view.display_name, "currency": view.currency}
+
+
 def _page_context(request: HttpRequest, view: selectors.Debtor360, **profile) -> dict:
     """The whole page's context, every part in (the page drawn at once, as after a reveal)."""
     guid = view.debtor_guid
@@ -131,6 +175,7 @@ def _page_context(request: HttpRequest, view: selectors.Debtor360, **profile) ->
     context = _common_context(request, guid)
     for _, section_context in SECTIONS.values():
         context.update(section_context(request, view, local))
+    context.update(_work_context(request, view, local))
     return {**context, **timeline_context(request, guid)}
 
 
@@ -148,13 +193,18 @@ def detail(request: HttpRequest, guid: UUID) -> HttpResponse:
     local = _Local(work=work_panels_reads(request, debtor_guid=debtor_guid),
                    plans=plans_panel_records(debtor_guid=debtor_guid))
     common = _common_context(request, debtor_guid)
-    slots = Slots("title", "banner", *SECTIONS)
-    page = render_to_string("debtors/detail.html",
-                            {**common, **timeline, "slots": slots.marks}, request)
+    slots = Slots("title", "banner", *SECTIONS, *WORK_PARTS, texts=WORK_TEXTS)
+    page = render_to_string("debtors/detail.html", {
+        **common, **timeline, **_work_waiting(request, debtor_guid, local, slots),
+        "slots": slots.marks}, request)
     drawn: dict[str, str] = {}
+    work_drawn = False
     for view in pending.as_they_arrive():
         if isinstance(view.debtor_error, NotFound):
             return _not_found(request, debtor_guid)
+        if not work_drawn and view.has(*WORK_NEEDS):
+            drawn.update(_work_parts(request, view, local))
+            work_drawn = True
         for section, (needs, section_context) in SECTIONS.items():
             if section in drawn or not view.has(*needs):
                 continue

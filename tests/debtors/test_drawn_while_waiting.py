@@ -7,11 +7,13 @@ first and drew afterwards, or drew first and read afterwards, would wait on itse
 hold gives up (a few seconds) and the test fails.
 """
 
+import re
 import threading
 
 import pytest
 from django.db import connection
 from django.test.signals import template_rendered
+from django.utils.html import escape
 
 from backoffice.gateway.testing import Recorder, use_transport
 from tests.debtors.made_up import unique_word
@@ -105,3 +107,36 @@ def test_a_failed_search_read_still_shows_the_banner_where_the_page_keeps_it(
     banner_area = html.split('id="banner"', 1)[1].split("</div>", 1)[0]
     assert "data-upstream-banner" in banner_area
     assert 'data-results-state="unavailable"' in html
+
+
+def test_the_360_draws_its_work_panels_while_its_reads_are_out_and_fills_in_the_cases(
+        aptic, short_retries, sandbox_api, agent_client, drawn_meanwhile):
+    debtor = sandbox_api.create_debtor(firstname="Bo", lastname=f"D'{unique_word()}")
+    guid = debtor["debtorGuid"]
+    cases = [sandbox_api.add_case(guid, remainingPrincipal=amount)["caseGuid"]
+             for amount in (1000, 250)]
+    watcher = drawn_meanwhile("work/partials/promises.html")
+    with use_transport(Recorder([("GET", r"^/debtors/", watcher)])):
+        response = agent_client.get(f"/debtors/{guid}/")
+    assert response.status_code == 200
+    assert watcher.held == [True] * 6  # the panel was drawn while every read was out,
+    assert len(watcher.waited) == 3  # then its cases and its currency once the summary was in
+    html = response.content.decode()
+    assert re.search(r"slot[0-9a-f]{16}", html) is None and "<!--slot:" not in html
+    name = escape(f"Bo {debtor['lastname']}")
+    assert html.count(f'name="debtor_name" value="{name}"') == 3  # follow-up, contact, promise
+    assert html.count('name="currency" value="SEK"') == 2
+    assert html.count("In the debtor's currency, SEK.") == 2
+    for case in cases:  # offered by the contact form and the promise form
+        assert html.count(f'value="{case}"') == 2
+
+
+def test_the_360_work_panels_say_when_the_cases_could_not_be_read(
+        aptic, short_retries, sandbox_api, agent_client, settings):
+    settings.APTIC_RETRY_ATTEMPTS = 1
+    debtor = sandbox_api.create_debtor(firstname="Bo", lastname=unique_word())
+    sandbox_api.set_faults(status=503, methods=["GET"], paths=["/debtors/*/summary"])
+    html = agent_client.get(f"/debtors/{debtor['debtorGuid']}/").content.decode()
+    assert html.count("data-no-cases") == 2
+    assert "the note saves without them" in html and "the promise saves without them" in html
+    assert f'name="debtor_name" value="Bo {debtor["lastname"]}"' in html

@@ -443,10 +443,24 @@ def work_panels_context(request: HttpRequest, *, debtor_guid: str,
     if not roles.user_can(request.user, roles.KEEP_WORKLIST):
         return {}
     local = local or work_panels_reads(request, debtor_guid=debtor_guid)
-    aptic = {"summary": summary, "cases_error": summary_error}
     return {
         **followups_context(request, debtor_guid, debtor_name=debtor_name,
                             rows=local.followups),
+        **case_panels_context(request, debtor_guid=debtor_guid, summary=summary,
+                              summary_error=summary_error, currency=currency,
+                              debtor_name=debtor_name, local=local),
+    }
+
+
+def case_panels_context(request: HttpRequest, *, debtor_guid: str,
+                        summary: CaseSummary | None, summary_error: GatewayError | None,
+                        currency: str, debtor_name: str, local: PanelReads) -> dict:
+    """The two panels whose forms offer the debtor's cases (the contact log and the
+    promises), from what the page read; empty for a user who keeps no worklist."""
+    if not roles.user_can(request.user, roles.KEEP_WORKLIST):
+        return {}
+    aptic = {"summary": summary, "cases_error": summary_error}
+    return {
         **contacts_context(request, debtor_guid, currency=currency, debtor_name=debtor_name,
                            threads=local.threads, **aptic),
         **promises_context(request, debtor_guid, currency=currency, debtor_name=debtor_name,
