@@ -81,9 +81,7 @@ def debtor_summary(request: HttpRequest, debtor: Debtor) -> dict:
 
     A debtor has a handful of cases: they are read once and summed here, exactly (SQLite would
     sum decimals as floats)."""
-    cases = list(
-        debtor.cases.select_related("debtor").order_by("registration_date", "case_number")
-    )
+    cases = list(debtor.cases.order_by("registration_date", "case_number"))
     active = [case for case in cases if case.is_active]
     principal, interest, fee = (
         sum((getattr(case, name) or ZERO for case in active), ZERO).quantize(CENT)
@@ -115,7 +113,7 @@ def summary(request: HttpRequest, debtor_guid: str) -> HttpResponse:
 def cases(request: HttpRequest, debtor_guid: str) -> HttpResponse:
     """D7 list of the debtor's cases."""
     return list_page(
-        request, debtor_key(debtor_guid).cases.select_related("debtor"), CASE_LIST,
+        request, debtor_key(debtor_guid).cases.all(), CASE_LIST,
         lambda case: case_detail(request, case),
     )
 
@@ -123,6 +121,5 @@ def cases(request: HttpRequest, debtor_guid: str) -> HttpResponse:
 @api_view(methods=["GET"])
 def case(request: HttpRequest, debtor_guid: str, case_guid: str) -> HttpResponse:
     """D8 case details."""
-    found = get_by_guid(debtor_get(debtor_guid).cases.select_related("debtor"), case_guid,
-                        what="case")
+    found = get_by_guid(debtor_get(debtor_guid).cases.all(), case_guid, what="case")
     return json_response(case_detail(request, found))

@@ -46,7 +46,7 @@ from sandbox.api.pages import page_rows
 from sandbox.api.validation import Validator, parse_guid
 from sandbox.faults import apply_faults
 from sandbox.models import Debtor
-from sandbox.models.plain_read import plain_get
+from sandbox.models.plain_read import all_fields, plain_get
 from sandbox.stats import call_count
 from sandbox.tokens import InvalidToken, bearer_token, token_check
 
@@ -196,16 +196,21 @@ def get_by_guid(queryset: QuerySet, guid: str | UUID, *, what: str, **filters: A
 
 
 def debtor_get(guid: str | UUID) -> Debtor:
-    """The debtor a URL (or body) names; 404 otherwise."""
-    return get_by_guid(Debtor.objects, guid, what="debtor")
+    """The debtor a URL (or body) names, its whole row read by one plain SELECT; 404
+    otherwise."""
+    return _debtor_by_guid(guid, fields=all_fields(Debtor))
 
 
 def debtor_key(guid: str | UUID) -> Debtor:
-    """The debtor a URL names with only its key loaded (404 otherwise): enough to list or
-    compute what belongs to it, read by one plain SELECT (sandbox/models/plain_read.py):
-    most API calls ask."""
+    """The debtor a URL names with only its key (and GUID) loaded, 404 otherwise: enough to
+    list or compute what belongs to it (a list's rows are given it as their debtor), read by
+    one plain SELECT (sandbox/models/plain_read.py): most API calls ask."""
+    return _debtor_by_guid(guid, fields=("guid",))
+
+
+def _debtor_by_guid(guid: str | UUID, *, fields: Sequence[str]) -> Debtor:
     parsed = guid if isinstance(guid, UUID) else parse_guid(guid)
-    debtor = plain_get(Debtor, by="guid", value=parsed, fields=()) if parsed else None
+    debtor = plain_get(Debtor, by="guid", value=parsed, fields=fields) if parsed else None
     if debtor is not None:
         return debtor
     raise NotFound(f"No debtor with GUID {str(guid)[:40]!r}.")

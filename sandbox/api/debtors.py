@@ -7,7 +7,7 @@ from sandbox.api.common import (
     ListSpec,
     Validator,
     api_view,
-    get_by_guid,
+    debtor_get,
     json_response,
     link,
     list_page,
@@ -196,7 +196,7 @@ def debtors(request: HttpRequest) -> HttpResponse:
 @api_view(methods=["GET", "PUT", "DELETE"])
 def debtor(request: HttpRequest, debtor_guid: str) -> HttpResponse:
     """D3 get, D4 update (replaces; addresses change through A2-A5), D5 delete."""
-    found = get_by_guid(Debtor.objects, debtor_guid, what="debtor")
+    found = debtor_get(debtor_guid)
     if request.method == "GET":
         return json_response(debtor_detail(request, found))
     if request.method == "PUT":

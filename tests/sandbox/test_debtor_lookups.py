@@ -1,7 +1,7 @@
 """The lists under a debtor (D7, A1, E1, P1) and P6 look the debtor up by its key only.
 
-That lookup only proves the debtor exists (404 otherwise); its 29 columns are read by the
-calls that show them (D1, D6) or by the rows' own join (the cases' `debtor`)."""
+That lookup only proves the debtor exists (404 otherwise) and gives the rows their debtor's
+GUID (the cases' links); its 29 columns are read by the calls that show them (D3, D6)."""
 
 import pytest
 from django.db import connections
@@ -52,7 +52,10 @@ def test_lists_and_p6_read_only_the_debtors_key(bearer):
         lookups = _lookups(captured.captured_queries)
         assert len(lookups) == 1, (url, lookups)
         selected = lookups[0].split(" FROM ", 1)[0].replace('"sandbox_debtor".', "")
-        assert selected == 'SELECT "id"', (url, selected)
+        assert selected == 'SELECT "id", "guid"', (url, selected)
+        joined = [q["sql"] for q in captured.captured_queries
+                  if 'JOIN "sandbox_debtor"' in q["sql"]]
+        assert not joined, (url, joined)
     assert client.get(f"{API}/{guid}/cases", **bearer).json()["value"], "the debtor has cases"
 
 
@@ -71,4 +74,4 @@ def test_the_debtor_itself_is_read_whole(bearer):
         answer = Client().get(f"{API}/{guid}", **bearer)
     assert answer.status_code == 200
     (lookup,) = _lookups(captured.captured_queries)
-    assert '"sandbox_debtor"."full_name"' in lookup.split(" FROM ", 1)[0]
+    assert '"full_name"' in lookup.split(" FROM ", 1)[0]

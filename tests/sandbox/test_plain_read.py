@@ -4,8 +4,8 @@ import uuid
 
 import pytest
 
-from sandbox.models import Debtor, FaultConfig
-from sandbox.models.plain_read import plain_get
+from sandbox.models import Case, Debtor, FaultConfig
+from sandbox.models.plain_read import all_fields, plain_get
 from sandbox.seed import seed_portfolio
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -33,3 +33,18 @@ def test_a_debtor_by_guid_with_only_its_key():
     assert list(found.cases.values_list("pk", flat=True)) == \
         list(debtor.cases.values_list("pk", flat=True))
     assert plain_get(Debtor, by="guid", value=uuid.uuid4(), fields=()) is None
+
+
+def _columns(row) -> dict:
+    return {field.attname: (getattr(row, field.attname), type(getattr(row, field.attname)))
+            for field in type(row)._meta.concrete_fields}
+
+
+@pytest.mark.parametrize("model", [Debtor, Case])
+def test_a_whole_row_comes_back_as_the_orm_reads_it(model):
+    """Dates, decimals, GUIDs and flags alike: on SQLite they come back as text or numbers
+    that the database's own converters turn into what the ORM gives."""
+    seed_portfolio(debtors=5, seed=11)
+    for row in model.objects.order_by("pk")[:20]:
+        found = plain_get(model, by="guid", value=row.guid, fields=all_fields(model))
+        assert _columns(found) == _columns(row) and not found.get_deferred_fields()
