@@ -203,8 +203,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 _SHARED_CACHE = CACHES["default"]["BACKEND"] == "backoffice.cache.RedisCache"
 GRANTS_CACHE_SECONDS = env_int("GRANTS_CACHE_SECONDS", 300 if _SHARED_CACHE else 0)
 
-# Sessions and sign-in throttling live in the database, so neither needs Redis to be up.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions and sign-in throttling live in the database, so neither needs Redis to be up
+# (Django's database sessions, each request's read by one plain SELECT).
+SESSION_ENGINE = "backoffice.signin.session_store"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))

@@ -13,6 +13,7 @@ from importlib import import_module
 from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -97,7 +98,7 @@ def end_sessions(user: Any, *, reason: str, keep_key: str = "") -> list[UserSess
 def _unrecorded_session_keys(user: Any, *, exclude: str) -> list[str]:
     """Database-backed session keys of `user` that have no row (only the database engine can
     be searched by user; other engines rely on the rows)."""
-    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+    if not isinstance(_store(), DatabaseSessionStore):
         return []
     from django.contrib.sessions.models import Session
 

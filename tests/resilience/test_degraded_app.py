@@ -1,9 +1,12 @@
 """What the app keeps out of the cache: sessions and sign-in throttling (the database), and
 grants whenever the cache is not shared or fails."""
 
+from importlib import import_module
+
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.core.cache import cache
 from django.test import Client
 
@@ -34,7 +37,8 @@ def degraded_cache(settings):
 
 
 def test_sessions_and_throttling_are_kept_in_the_database():
-    assert django_settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    store = import_module(django_settings.SESSION_ENGINE).SessionStore
+    assert issubclass(store, DatabaseSessionStore)
     assert django_settings.AXES_HANDLER == "axes.handlers.database.AxesDatabaseHandler"
 
 
