@@ -56,6 +56,11 @@ def user_grants(user) -> Grants:
     return grants
 
 
+def keep_on(user, grants: Grants) -> None:
+    """Hands `user` the grants read with its row (backoffice/request_user.py)."""
+    setattr(user, _ATTRIBUTE, grants)
+
+
 def forget(user_ids: Iterable[int]) -> None:
     """Drops the cached grants of these users (they are read again on their next request)."""
     keys = [_key(pk) for pk in user_ids if pk is not None]

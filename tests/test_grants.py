@@ -33,19 +33,20 @@ def auth_queries(client, url: str = SEARCH) -> list[str]:
     return [q["sql"] for q in queries if any(table in q["sql"] for table in own)]
 
 
-def test_a_page_reads_grants_and_profile_without_queries_of_their_own(kept, agent_client):
+def test_a_page_reads_grants_and_profile_with_the_user(kept, agent_client, agent_user):
     agent_client.get(SEARCH)
-    with CaptureQueriesContext(connection) as queries:
-        agent_client.get(SEARCH)
-    user_query, = [q["sql"] for q in queries if 'FROM "auth_user"' in q["sql"]]
-    assert 'JOIN "backoffice_userprofile"' in user_query  # the language comes along
-    assert auth_queries(agent_client) == []
+    user_query, = auth_queries(agent_client)  # backoffice/request_user.py
+    assert 'FROM "auth_user" u LEFT JOIN "backoffice_userprofile"' in user_query
+    assert not cached(agent_user)  # as fresh as the row: no cache read on the way
 
 
-def test_without_a_shared_cache_grants_are_read_per_request(settings, agent_client):
+def test_without_a_shared_cache_grants_of_a_loaded_user_are_read_each_time(settings,
+                                                                         agent_user):
     settings.GRANTS_CACHE_SECONDS = 0
-    agent_client.get(SEARCH)
-    assert auth_queries(agent_client)  # read again: nothing kept across processes
+    user_grants(fresh(agent_user))
+    with CaptureQueriesContext(connection) as queries:
+        assert "agent" in user_grants(fresh(agent_user)).groups
+    assert any('FROM "auth_permission"' in q["sql"] for q in queries)  # nothing kept
 
 
 def test_grants_are_the_role_groups_permissions(kept, agent_user, supervisor_user):
@@ -59,6 +60,7 @@ def test_grants_are_the_role_groups_permissions(kept, agent_user, supervisor_use
 
 def test_leaving_a_role_group_takes_effect_on_the_next_request(kept, agent_user, agent_client):
     assert agent_client.get(SEARCH).status_code == 200
+    user_grants(fresh(agent_user))
     assert cached(agent_user)
     agent_user.groups.remove(Group.objects.get(name=roles.AGENT))
     assert not cached(agent_user)
