@@ -68,6 +68,8 @@ class GatewayPageData(TableData):
                 orderby.append(f"-{field}" if alias.startswith("-") else field)
         if orderby and self.tiebreak and self.tiebreak not in {o.lstrip("-") for o in orderby}:
             orderby.append(self.tiebreak)
+        if orderby == self.orderby:
+            return  # the same order: a page already asked for still stands
         self.orderby = orderby
         self._answer = None
         self._pending = None

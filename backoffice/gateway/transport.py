@@ -16,6 +16,7 @@ import socket
 import threading
 import time
 from importlib import metadata
+from urllib.parse import urlencode
 
 import httpx
 
@@ -94,6 +95,12 @@ class Transport:
                     self._pid = os.getpid()
         return self._client
 
+    def url(self, path: str, params: dict[str, str] | None = None) -> httpx.URL:
+        """The base URL, `path` and the query (encoded as httpx encodes `params`), parsed
+        once: handed a path and params, httpx parses three URLs a request."""
+        url = f"{self.base_url}{path}"
+        return httpx.URL(f"{url}?{urlencode(params)}" if params else url)
+
     def close(self) -> None:
         with self._lock:
             if self._client is not None and self._pid == os.getpid():
@@ -120,7 +127,7 @@ class Transport:
         status: int | str = "-"
         try:
             response = self.client.request(
-                route.method, path, params=params, content=body, headers=headers,
+                route.method, self.url(path, params), content=body, headers=headers,
                 timeout=timeout or self.timeout,
                 # Read by the tracing hook, which names the span's URL by this template.
                 extensions={ROUTE_EXTENSION: route.template, "trace": _on_the_wire},

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.core.paginator import EmptyPage
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -56,11 +57,14 @@ def _table(request: HttpRequest, form: SearchForm
         verbose_name="debtor",
         verbose_name_plural="debtors",
     )
-    table = DebtorTable(data, mask_ids=roles.is_agent_only(request.user))
-    if form.cleaned_data["sort"]:
-        table.order_by = form.cleaned_data["sort"]
-    table.request = request
+    # The call goes first, in the order the table will ask for (the same allow-list), so the
+    # table is built while it is on its way.
+    order_by = form.cleaned_data["sort"].split(",") if form.cleaned_data["sort"] else list(
+        DebtorTable._meta.order_by)
+    data.order_by(order_by)
     data.prefetch()
+    table = DebtorTable(data, mask_ids=roles.is_agent_only(request.user), order_by=order_by)
+    table.request = request
     return table, terms
 
 
@@ -96,13 +100,50 @@ def _table_params(form: SearchForm, table: DebtorTable) -> dict[str, str]:
     return params
 
 
+class _Ahead(NamedTuple):
+    """The results drawn while Aptic answers, and the marks left for what the answer tells."""
+
+    slots: Slots
+    html: str
+
+
+def _draw_ahead(request: HttpRequest, context: dict) -> _Ahead | None:
+    """The results as if the answer held rows (the save form, the table's head, the page's
+    parts that do not depend on it), drawn while it is on its way; None for an invalid form."""
+    if context.get("table") is None:
+        return None
+    slots = Slots("count", "rows", "pages", "status")
+    return _Ahead(slots, render_to_string("debtors/search.html#results",
+                                          {**context, "ahead": slots.marks}, request))
+
+
+def _results_html(request: HttpRequest, context: dict, ahead: _Ahead | None) -> str:
+    """The results partial once the answer is in: the drawn-ahead one with its marks filled
+    when the answer holds rows, else drawn whole (an error, past the end, nothing found)."""
+    table = context.get("table")
+    if ahead is None or table is None or context.get("results_page") is None or (
+            context.get("past_end") or not table.paginator.count):
+        return render_to_string("debtors/search.html#results", context, request)
+    return ahead.slots.fill(
+        ahead.html,
+        count=render_to_string("debtors/search.html#results-count", context),
+        rows=table.tbody_html(),
+        # Without the context processors: the page links need only `request.GET`.
+        pages=render_to_string("debtors/partials/debtor_table.html#pages",
+                               {"table": table, "request": request}),
+        status=render_to_string("debtors/search.html#results-status", context)
+        if context["fragment"] else "",
+    )
+
+
 @require_GET
 @vary_on_headers("HX-Request")
 @guards.permission_required(roles.VIEW_DEBTORS)
 def search(request: HttpRequest) -> HttpResponse:
     """The search page; an htmx request gets only the `results` partial.
 
-    The page itself is drawn while Aptic answers (its results go into a slot afterwards)."""
+    The page, and the parts of the results that do not depend on the answer, are drawn while
+    Aptic answers (the answer's parts go into slots afterwards)."""
     form = SearchForm(request.GET)
     table, terms = _table(request, form)  # the upstream call is on its way from here
     params = _table_params(form, table) if table is not None else (
@@ -110,10 +151,11 @@ def search(request: HttpRequest) -> HttpResponse:
     )
     fragment = is_fragment(request)
     context = {"form": form, "params": params, "sort": params.get("sort", ""),
-               "save_form": SavedSearchForm(), "fragment": fragment}
+               "save_form": SavedSearchForm(), "fragment": fragment, "table": table}
     if fragment:
+        ahead = _draw_ahead(request, context)
         context.update(_results(request, form, table, terms))
-        response = render(request, "debtors/search.html#results", context)
+        response = HttpResponse(_results_html(request, context, ahead))
         if context.get("upstream_error") is not None:
             response["X-Upstream-Status"] = type(context["upstream_error"]).__name__
         elif table is not None:
@@ -125,10 +167,10 @@ def search(request: HttpRequest) -> HttpResponse:
     ]
     slots = Slots("results", "banner")
     page = render_to_string("debtors/search.html", {**context, "slots": slots.marks}, request)
+    ahead = _draw_ahead(request, context)
     context.update(_results(request, form, table, terms))
     return HttpResponse(slots.fill(
         page,
-        results=render_to_string("debtors/search.html#results", context, request),
+        results=_results_html(request, context, ahead),
         banner=upstream_banner_html(request, context),
     ))
-

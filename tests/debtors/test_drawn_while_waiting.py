@@ -140,3 +140,23 @@ def test_the_360_work_panels_say_when_the_cases_could_not_be_read(
     assert html.count("data-no-cases") == 2
     assert "the note saves without them" in html and "the promise saves without them" in html
     assert f'name="debtor_name" value="Bo {debtor["lastname"]}"' in html
+
+
+@pytest.mark.parametrize("fragment", [False, True], ids=["page", "htmx results"])
+def test_the_results_but_their_rows_are_drawn_while_the_read_is_on_its_way(
+        aptic, short_retries, sandbox_api, agent_client, drawn_meanwhile, fragment):
+    surname = unique_word()
+    for first in ("Bo", "Ada"):
+        sandbox_api.create_debtor(firstname=first, lastname=surname)
+    watcher = drawn_meanwhile("debtors/partials/debtor_table.html")
+    headers = {"HX-Request": "true"} if fragment else {}
+    with use_transport(Recorder([("GET", r"^/debtors$", watcher)])):
+        response = agent_client.get("/debtors/", {"q": surname, "per_page": 25}, headers=headers)
+    assert response.status_code == 200
+    assert watcher.held == [True] and watcher.waited[0] is True
+    html = response.content.decode()
+    assert html.count("<!--slot:") == 0
+    assert rows_html(html) == [f"Ada {surname}", f"Bo {surname}"]  # filled in afterwards
+    assert "Showing 1\u20132 of 2 debtors" in html and 'name="csrfmiddlewaretoken"' in html
+    if fragment:
+        assert "2 debtors found." in html.split('id="search-status"', 1)[1].split("</p>", 1)[0]

@@ -60,3 +60,20 @@ def test_the_last_page_is_short_and_empty_results_have_one_page():
     table = NameTable(GatewayPageData(empty, page=1, per_page=25, order_fields={}))
     table.paginate(per_page=25, page=1)
     assert len(table.page.object_list) == 0 and len(empty.calls) == 1
+
+
+def test_a_page_sent_ahead_stands_when_the_table_asks_for_the_same_order():
+    fetch = FakeList(total=30)
+    data = GatewayPageData(fetch, page=1, per_page=25, order_fields={"name": "full_name"})
+    data.order_by(["-name"])
+    data.prefetch()
+    table = NameTable(data, order_by=["-name"])  # built while the call is out
+    table.paginate(per_page=25, page=1)
+    assert fetch.calls == [{"orderby": ["-full_name"], "skip": 0, "top": 25}]
+
+    other = GatewayPageData(fetch, page=1, per_page=25, order_fields={"name": "full_name"})
+    other.order_by(["-name"])
+    other.prefetch()
+    NameTable(other, order_by=["name"]).paginate(per_page=25, page=1)  # another order
+    assert other.orderby == ["full_name"] and other.fetches == 1
+    assert ["full_name"] in [call["orderby"] for call in fetch.calls]  # asked for anew
