@@ -2,8 +2,9 @@
 
 The per-user language (UserLanguageMiddleware) and the role guard read the profile and the
 permissions on every request: `get_user` reads the user, the profile and the grants by one
-plain SELECT (backoffice/request_user.py; the ORM with the profile joined for superusers),
-and permission checks answer from `backoffice.grants` instead of two queries each request.
+plain SELECT (backoffice/request_user.py; the ORM with the profile joined on a database it
+does not know), and permission checks answer from `backoffice.grants` instead of two queries
+each request.
 """
 
 from __future__ import annotations

@@ -7,8 +7,9 @@ grants; here it is one SELECT with the grants aggregated in subqueries, its SQL 
 columns' converters worked out once per database. The grants are then as fresh as the row:
 a role removed takes effect on the next request whatever the cache holds.
 
-Superusers (all permissions) and databases without a known string aggregate get `None` from
-`read_request_user`: the caller falls back to the ORM and `backoffice.grants`.
+A superuser holds every permission, which the subqueries do not list: its grants are left to
+`backoffice.grants`. On a database without a known string aggregate `read_request_user` says
+it did not handle the read, and the caller uses the ORM.
 """
 
 from __future__ import annotations
@@ -68,8 +69,6 @@ def read_request_user(user_id: Any) -> tuple[bool, Model | None]:
     values = [_converted(raw, converters, connection)
               for raw, converters in zip(row, read.converters, strict=False)]
     user = model.from_db(db, [f.attname for f in read.user_fields], values[:width])
-    if user.is_superuser:
-        return False, None
     profile_values = values[width:width + len(read.profile_fields)]
     profile = None
     if profile_values[0] is not None:
@@ -77,8 +76,9 @@ def read_request_user(user_id: Any) -> tuple[bool, Model | None]:
                                       profile_values)
         UserProfile._meta.get_field("user").set_cached_value(profile, user)
     UserProfile._meta.get_field("user").remote_field.set_cached_value(user, profile)
-    groups, permissions = row[-2:]
-    keep_on(user, Grants(permissions=_split(permissions), groups=_split(groups)))
+    if not user.is_superuser:
+        groups, permissions = row[-2:]
+        keep_on(user, Grants(permissions=_split(permissions), groups=_split(groups)))
     return True, user
 
 

@@ -67,13 +67,16 @@ def test_unknown_malformed_and_inactive_users_are_nobody(agent_user):
     assert CollectDeskBackend().get_user(agent_user.pk) is None
 
 
-def test_a_superuser_is_left_to_the_orm(agent_user):
+def test_a_superuser_holds_every_permission_not_only_its_groups(agent_user):
     agent_user.is_superuser = True
     agent_user.save()
-    assert read_request_user(agent_user.pk) == (False, None)
-    user = CollectDeskBackend().get_user(agent_user.pk)
-    assert user.pk == agent_user.pk
-    assert "backoffice.approve_plans" in grants.user_grants(user).permissions
+    with CaptureQueriesContext(connection) as queries:
+        user = CollectDeskBackend().get_user(agent_user.pk)
+    assert len(queries) == 1 and user.pk == agent_user.pk and user.is_superuser is True
+    held = grants.user_grants(user)  # every permission, from backoffice.grants
+    assert "backoffice.approve_plans" in held.permissions
+    assert held.permissions == {f"{p.content_type.app_label}.{p.codename}"
+                                for p in Permission.objects.select_related("content_type")}
 
 
 def test_a_page_reads_user_profile_and_grants_in_one_query(agent_client):
